@@ -1,0 +1,302 @@
+"""The document record and its removed-span bookkeeping.
+
+`Document.text` is the *input* text and never changes. Stages record removals as spans in input
+offsets; the cleaned text is materialised from the kept intervals by `clean_view`. Keeping input
+offsets means every removal stays explainable (``sia inspect``) whatever stage made it.
+
+Whitespace rule (documented in README, proved by tests/test_record.py):
+the cleaned text is the input with each maximal run of removed spans cut out. Where a cut sits
+between two kept pieces and neither side touches whitespace at the cut, one separator is inserted:
+``"\\n"`` if the removed run contained a line break, else ``" "``. Nothing is inserted at the
+start or end of the document, or when either side already has whitespace at the cut.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+KEEP = "keep"
+
+# Removal reasons sia itself uses; stages may add their own short snake_case reasons.
+REASONS = (
+    "repeated",
+    "boilerplate",
+    "metadata",
+    "template",
+    "foreign",
+    "pii",
+    "corpus_repeated",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class CleanView:
+    """Cleaned text plus the map from its offsets back to input offsets."""
+
+    text: str
+    # parallel arrays: for each kept piece, its start in the cleaned text and in the input
+    clean_starts: list[int]
+    input_starts: list[int]
+    lengths: list[int]
+
+    def to_input(self, offset: int) -> int:
+        """Input offset of cleaned-text offset `offset` (a separator maps to the cut's start)."""
+        if not self.clean_starts:
+            return 0
+        i = bisect.bisect_right(self.clean_starts, offset) - 1
+        if i < 0:
+            return self.input_starts[0]
+        rel = offset - self.clean_starts[i]
+        if rel <= self.lengths[i]:
+            return self.input_starts[i] + rel
+        return self.input_starts[i] + self.lengths[i]
+
+    def to_input_span(self, start: int, end: int) -> tuple[int, int]:
+        """Input interval covering cleaned interval [start, end)."""
+        if end <= start:
+            s = self.to_input(start)
+            return s, s
+        s = self.to_input(start)
+        # map the last char, then step past it, so a span ending at a cut does not swallow the cut
+        e = self.to_input(end - 1) + 1
+        if self._in_separator(end - 1):
+            e = self._next_piece_start(end - 1)
+        if self._in_separator(start):
+            s = self._next_piece_start(start)
+        return s, max(s, e)
+
+    def _in_separator(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.clean_starts, offset) - 1
+        return i >= 0 and offset - self.clean_starts[i] >= self.lengths[i]
+
+    def _next_piece_start(self, offset: int) -> int:
+        i = bisect.bisect_right(self.clean_starts, offset)
+        if i < len(self.input_starts):
+            return self.input_starts[i]
+        return self.input_starts[-1] + self.lengths[-1] if self.input_starts else 0
+
+
+def merge_spans(spans: list[Span], new: list[Span]) -> list[Span]:
+    """Add `new` spans to sorted, non-overlapping `spans`; earlier reasons win on overlap."""
+    out = list(spans)
+    for sp in sorted(new, key=lambda s: (s.start, s.end)):
+        if sp.end <= sp.start:
+            continue
+        pieces = [(sp.start, sp.end)]
+        starts = [s.start for s in out]
+        i = max(0, bisect.bisect_right(starts, sp.start) - 1)
+        while i < len(out) and out[i].start < sp.end:
+            ex = out[i]
+            nxt = []
+            for a, b in pieces:
+                if ex.end <= a or ex.start >= b:
+                    nxt.append((a, b))
+                    continue
+                if a < ex.start:
+                    nxt.append((a, ex.start))
+                if ex.end < b:
+                    nxt.append((ex.end, b))
+            pieces = nxt
+            i += 1
+        for a, b in pieces:
+            bisect.insort(out, Span(a, b, sp.reason), key=lambda s: s.start)
+    return out
+
+
+@dataclass(slots=True)
+class Document:
+    """One document as sia carries it through every stage.
+
+    `metadata` is whatever the source carried, untouched. `extras` holds fields sia extracts that
+    are not part of the core schema (photo caption and credit, HTTP headers of interest, ...).
+    """
+
+    id: str
+    text: str
+    url: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    lang: str | None = None
+    lang_score: float | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    removed: list[Span] = field(default_factory=list)
+    signals: dict[str, float] = field(default_factory=dict)
+    dup: dict[str, Any] | None = None
+    decision: str = KEEP
+    extras: dict[str, Any] = field(default_factory=dict)
+    _view: CleanView | None = field(default=None, repr=False, compare=False)
+
+    # -- removals -----------------------------------------------------------------------------
+    def remove(self, start: int, end: int, reason: str) -> None:
+        """Record input interval [start, end) as removed for `reason`."""
+        self.remove_many([Span(start, end, reason)])
+
+    def remove_many(self, spans: list[Span]) -> None:
+        n = len(self.text)
+        spans = [Span(max(0, s.start), min(n, s.end), s.reason) for s in spans]
+        self.removed = merge_spans(self.removed, spans)
+        self._view = None
+
+    def remove_clean(self, start: int, end: int, reason: str) -> None:
+        """Remove cleaned-text interval [start, end), recorded in input offsets."""
+        self.remove_clean_many([(start, end, reason)])
+
+    def remove_clean_many(self, spans: list[tuple[int, int, str]]) -> None:
+        view = self.clean_view()
+        out: list[Span] = []
+        for start, end, reason in spans:
+            s, e = view.to_input_span(start, end)
+            # a cleaned interval may cover earlier cuts: remove only the kept pieces inside it
+            for ks, ke in kept_intervals_within(self.removed, s, e):
+                out.append(Span(ks, ke, reason))
+        self.remove_many(out)
+
+    @property
+    def removed_chars(self) -> int:
+        return sum(s.end - s.start for s in self.removed)
+
+    # -- cleaned text -------------------------------------------------------------------------
+    def clean_view(self) -> CleanView:
+        if self._view is None:
+            self._view = build_view(self.text, self.removed)
+        return self._view
+
+    @property
+    def clean_text(self) -> str:
+        return self.clean_view().text
+
+    @property
+    def kept(self) -> bool:
+        return self.decision == KEEP
+
+    def reject(self, reason: str) -> None:
+        if self.decision == KEEP:
+            self.decision = reason
+
+    # -- serialisation ------------------------------------------------------------------------
+    def to_record(self, *, input_text: bool = True) -> dict[str, Any]:
+        """The output record: `text` is the cleaned text; `input_text` the original (optional)."""
+        rec: dict[str, Any] = {
+            "id": self.id,
+            "text": self.clean_text,
+            "url": self.url,
+            "metadata": self.metadata,
+            "source": self.source,
+            "lang": self.lang,
+            "lang_score": self.lang_score,
+            "title": self.title,
+            "authors": self.authors,
+            "published": self.published,
+            "removed": [s.to_dict() for s in self.removed],
+            "signals": self.signals,
+            "dup": self.dup,
+            "decision": self.decision,
+            "extras": self.extras,
+        }
+        if input_text:
+            rec["input_text"] = self.text
+        return rec
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Document:
+        """Inverse of `to_record(input_text=True)`; a record without `input_text` is re-based."""
+        if "input_text" in rec:
+            text = rec["input_text"]
+            removed = [Span(r["start"], r["end"], r["reason"]) for r in rec.get("removed") or []]
+        else:
+            text = rec["text"]
+            removed = []
+        return cls(
+            id=str(rec["id"]),
+            text=text,
+            url=rec.get("url"),
+            metadata=rec.get("metadata") or {},
+            source=rec.get("source") or "",
+            lang=rec.get("lang"),
+            lang_score=rec.get("lang_score"),
+            title=rec.get("title"),
+            authors=list(rec.get("authors") or []),
+            published=rec.get("published"),
+            removed=removed,
+            signals=dict(rec.get("signals") or {}),
+            dup=rec.get("dup"),
+            decision=rec.get("decision") or KEEP,
+            extras=dict(rec.get("extras") or {}),
+        )
+
+
+def kept_intervals_within(removed: list[Span], start: int, end: int) -> list[tuple[int, int]]:
+    """Parts of [start, end) not already covered by `removed` (sorted, non-overlapping)."""
+    out = []
+    pos = start
+    starts = [s.start for s in removed]
+    i = max(0, bisect.bisect_right(starts, start) - 1)
+    while i < len(removed) and removed[i].start < end:
+        sp = removed[i]
+        if sp.end > pos:
+            if sp.start > pos:
+                out.append((pos, min(sp.start, end)))
+            pos = max(pos, sp.end)
+        i += 1
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def build_view(text: str, removed: list[Span]) -> CleanView:
+    """Apply the whitespace rule (module docstring) to `text` minus `removed`."""
+    if not removed:
+        return CleanView(text, [0], [0], [len(text)])
+    # merge adjacent/overlapping spans into cut runs
+    cuts: list[list[int]] = []
+    for sp in removed:
+        if cuts and sp.start <= cuts[-1][1]:
+            cuts[-1][1] = max(cuts[-1][1], sp.end)
+        else:
+            cuts.append([sp.start, sp.end])
+    parts: list[str] = []
+    clean_starts: list[int] = []
+    input_starts: list[int] = []
+    lengths: list[int] = []
+    pos = 0
+    clen = 0
+    pending_sep = ""
+    for cs, ce in cuts:
+        if cs > pos:
+            piece = text[pos:cs]
+            if pending_sep and parts and not parts[-1][-1:].isspace() and not piece[:1].isspace():
+                parts.append(pending_sep)
+                clen += 1
+            clean_starts.append(clen)
+            input_starts.append(pos)
+            lengths.append(len(piece))
+            parts.append(piece)
+            clen += len(piece)
+        pending_sep = "\n" if "\n" in text[cs:ce] else " "
+        pos = ce
+    if pos < len(text):
+        piece = text[pos:]
+        if pending_sep and parts and not parts[-1][-1:].isspace() and not piece[:1].isspace():
+            parts.append(pending_sep)
+            clen += 1
+        clean_starts.append(clen)
+        input_starts.append(pos)
+        lengths.append(len(piece))
+        parts.append(piece)
+    if not clean_starts:
+        return CleanView("", [], [], [])
+    return CleanView("".join(parts), clean_starts, input_starts, lengths)
