@@ -9,6 +9,8 @@ the cleaned text is the input with each maximal run of removed spans cut out. Wh
 between two kept pieces and neither side touches whitespace at the cut, one separator is inserted:
 ``"\\n"`` if the removed run contained a line break, else ``" "``. Nothing is inserted at the
 start or end of the document, or when either side already has whitespace at the cut.
+A span with a replacement (`Span.repl`, e.g. ``<EMAIL>``) is a cut of its own, never merged with
+neighbours, and its replacement text stands exactly where it was.
 """
 
 from __future__ import annotations
@@ -33,12 +35,19 @@ REASONS = (
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """Input interval [start, end) removed for `reason`; `repl` is text shown in its place
+    (PII placeholders such as ``<EMAIL>``); ``None`` means plain removal."""
+
     start: int
     end: int
     reason: str
+    repl: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "reason": self.reason}
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "reason": self.reason}
+        if self.repl is not None:
+            d["repl"] = self.repl
+        return d
 
 
 @dataclass(slots=True)
@@ -111,7 +120,9 @@ def merge_spans(spans: list[Span], new: list[Span]) -> list[Span]:
             pieces = nxt
             i += 1
         for a, b in pieces:
-            bisect.insort(out, Span(a, b, sp.reason), key=lambda s: s.start)
+            if sp.repl is not None and (a, b) != (sp.start, sp.end):
+                continue  # a placeholder only replaces its whole span, never a fragment
+            bisect.insort(out, Span(a, b, sp.reason, sp.repl), key=lambda s: s.start)
     return out
 
 
@@ -147,7 +158,7 @@ class Document:
 
     def remove_many(self, spans: list[Span]) -> None:
         n = len(self.text)
-        spans = [Span(max(0, s.start), min(n, s.end), s.reason) for s in spans]
+        spans = [Span(max(0, s.start), min(n, s.end), s.reason, s.repl) for s in spans]
         self.removed = merge_spans(self.removed, spans)
         self._view = None
 
@@ -216,7 +227,9 @@ class Document:
         """Inverse of `to_record(input_text=True)`; a record without `input_text` is re-based."""
         if "input_text" in rec:
             text = rec["input_text"]
-            removed = [Span(r["start"], r["end"], r["reason"]) for r in rec.get("removed") or []]
+            removed = [
+                Span(r["start"], r["end"], r["reason"], r.get("repl")) for r in rec.get("removed") or []
+            ]
         else:
             text = rec["text"]
             removed = []
@@ -261,42 +274,53 @@ def build_view(text: str, removed: list[Span]) -> CleanView:
     """Apply the whitespace rule (module docstring) to `text` minus `removed`."""
     if not removed:
         return CleanView(text, [0], [0], [len(text)])
-    # merge adjacent/overlapping spans into cut runs
-    cuts: list[list[int]] = []
+    # merge adjacent/overlapping plain spans into cut runs; a replaced span is a run of its own
+    cuts: list[list[Any]] = []
     for sp in removed:
-        if cuts and sp.start <= cuts[-1][1]:
+        if cuts and sp.repl is None and cuts[-1][2] is None and sp.start <= cuts[-1][1]:
             cuts[-1][1] = max(cuts[-1][1], sp.end)
         else:
-            cuts.append([sp.start, sp.end])
+            cuts.append([sp.start, sp.end, sp.repl])
     parts: list[str] = []
     clean_starts: list[int] = []
     input_starts: list[int] = []
     lengths: list[int] = []
     pos = 0
     clen = 0
-    pending_sep = ""
-    for cs, ce in cuts:
-        if cs > pos:
-            piece = text[pos:cs]
-            if pending_sep and parts and not parts[-1][-1:].isspace() and not piece[:1].isspace():
-                parts.append(pending_sep)
-                clen += 1
-            clean_starts.append(clen)
-            input_starts.append(pos)
-            lengths.append(len(piece))
-            parts.append(piece)
-            clen += len(piece)
-        pending_sep = "\n" if "\n" in text[cs:ce] else " "
-        pos = ce
-    if pos < len(text):
-        piece = text[pos:]
-        if pending_sep and parts and not parts[-1][-1:].isspace() and not piece[:1].isspace():
-            parts.append(pending_sep)
-            clen += 1
+    pending = ""  # separator owed before the next kept piece
+
+    def add_piece(start: int, end: int) -> None:
+        nonlocal clen, pending
+        piece = text[start:end]
+        if pending and parts and not parts[-1][-1:].isspace() and not piece[:1].isspace():
+            parts.append(pending)
+            clen += len(pending)
+        pending = ""
         clean_starts.append(clen)
-        input_starts.append(pos)
+        input_starts.append(start)
         lengths.append(len(piece))
         parts.append(piece)
+        clen += len(piece)
+
+    for cs, ce, repl in cuts:
+        if cs > pos:
+            add_piece(pos, cs)
+        if repl is not None:
+            # the placeholder is text of its own, mapped like a zero-length kept piece
+            if pending and parts and not parts[-1][-1:].isspace():
+                parts.append(pending)
+                clen += len(pending)
+            pending = ""
+            clean_starts.append(clen)
+            input_starts.append(cs)
+            lengths.append(0)
+            parts.append(repl)
+            clen += len(repl)
+        else:
+            pending = "\n" if "\n" in text[cs:ce] else " "
+        pos = ce
+    if pos < len(text):
+        add_piece(pos, len(text))
     if not clean_starts:
         return CleanView("", [], [], [])
     return CleanView("".join(parts), clean_starts, input_starts, lengths)
