@@ -1,0 +1,125 @@
+"""Byte streams that notice truncation.
+
+gzip, and zstd in particular, readers often stop quietly at a cut-off end. A corpus reader must
+say so (the last records are missing), so decompression here is driven chunk by chunk and the
+end-of-stream marker is checked. Multi-member gzip and multi-frame zstd are supported.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import BinaryIO
+
+import fsspec
+import zstandard
+
+CHUNK = 1 << 20
+
+
+class TruncatedStream(Exception):
+    """The compressed stream ended before its end-of-stream marker."""
+
+
+def compression_of(path: str) -> str | None:
+    low = path.lower()
+    if low.endswith(".gz"):
+        return "gzip"
+    if low.endswith((".zst", ".zstd")):
+        return "zstd"
+    return None
+
+
+def open_binary(path: str) -> BinaryIO:
+    """Open a local path or fsspec URL for reading raw (still compressed) bytes."""
+    return fsspec.open(path, "rb").open()
+
+
+def _gzip_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    d = zlib.decompressobj(wbits=47)
+    started = False
+    while True:
+        buf = raw.read(CHUNK)
+        if not buf:
+            break
+        while buf:
+            started = True
+            out = d.decompress(buf)
+            if out:
+                yield out
+            if d.eof:
+                buf = d.unused_data
+                d = zlib.decompressobj(wbits=47)
+                started = bool(buf)
+            else:
+                buf = b""
+    tail = d.flush()
+    if tail:
+        yield tail
+    if started and not d.eof:
+        raise TruncatedStream("gzip stream ends before its end marker (file cut off?)")
+
+
+def _zstd_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    dctx = zstandard.ZstdDecompressor()
+    d = dctx.decompressobj()
+    started = False
+    while True:
+        buf = raw.read(CHUNK)
+        if not buf:
+            break
+        while buf:
+            started = True
+            out = d.decompress(buf)
+            if out:
+                yield out
+            if d.eof:
+                buf = d.unused_data
+                d = dctx.decompressobj()
+                started = bool(buf)
+            else:
+                buf = b""
+    if started and not d.eof:
+        raise TruncatedStream("zstd stream ends before its end marker (file cut off?)")
+
+
+def _plain_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    while True:
+        buf = raw.read(CHUNK)
+        if not buf:
+            return
+        yield buf
+
+
+def chunks(path: str) -> Iterator[bytes]:
+    """Decompressed bytes of `path`, raising TruncatedStream at a cut-off end."""
+    kind = compression_of(path)
+    with open_binary(path) as raw:
+        if kind == "gzip":
+            yield from _gzip_chunks(raw)
+        elif kind == "zstd":
+            yield from _zstd_chunks(raw)
+        else:
+            yield from _plain_chunks(raw)
+
+
+def lines(path: str) -> Iterator[bytes]:
+    """Lines of `path` (without the trailing newline), decompressed; one line is held at a time."""
+    pending: list[bytes] = []
+    for chunk in chunks(path):
+        start = 0
+        while True:
+            nl = chunk.find(b"\n", start)
+            if nl < 0:
+                if start < len(chunk):
+                    pending.append(chunk[start:])
+                break
+            piece = chunk[start:nl]
+            if pending:
+                pending.append(piece)
+                piece = b"".join(pending)
+                pending = []
+            yield piece
+            start = nl + 1
+    if pending:
+        yield b"".join(pending)
