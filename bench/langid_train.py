@@ -1,0 +1,74 @@
+"""Train sia's tier-2 Nordic language model (reproducible, deterministic).
+
+    .venv/bin/python bench/langid_train.py          # writes src/sia/label/data/langid_nordic.npz
+    .venv/bin/python bench/langid_train.py --tune   # grid on an internal split of the train half
+
+Data: the train half of /work/shared/data/langid/lingua_sentences_dev.tsv.xz (split by sentence
+hash, see bench/langid_data.py); the held-out half is never read here. Classes: the Nordic group
+the model decides among (is, nb, nn, da, sv; the set has no Faroese) plus de and en, so the model
+can answer "not Nordic" for German/English text fastText was unsure about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import xxhash
+
+sys.path.insert(0, str(Path(__file__).parent))
+from langid_data import load, split  # noqa: E402
+
+from sia.label.langid import NB_PATH, CharNgramNB, ngram_buckets  # noqa: E402
+
+CLASSES = ["is", "nb", "nn", "da", "sv", "de", "en"]
+NMAX, BITS, ALPHA = 5, 18, 0.03  # chosen with --tune
+
+
+def counts(rows: list[tuple[str, str]], nmax: int, bits: int) -> np.ndarray:
+    c = np.zeros((len(CLASSES), 1 << bits), dtype=np.int64)
+    for lang, text in rows:
+        np.add.at(c[CLASSES.index(lang)], ngram_buckets(text, nmax, bits), 1)
+    return c
+
+
+def tune(train: list[tuple[str, str]]) -> None:
+    half = [xxhash.xxh32_intdigest(t.encode()) % 2 for _, t in train]
+    a = [r for r, h in zip(train, half) if h == 0]
+    b = [r for r, h in zip(train, half) if h == 1]
+    merge = {"nn": "nb"}
+    for bits in (16, 18, 20):
+        for nmax in (3, 4, 5):
+            c = counts(a, nmax, bits)
+            for alpha in (0.01, 0.03, 0.3):
+                m = CharNgramNB.from_counts(CLASSES, c, nmax, bits, alpha)
+                ok = [merge.get(m.predict(t)[0], m.predict(t)[0]) == merge.get(lang, lang) for lang, t in b]
+                print(f"bits={bits} nmax={nmax} alpha={alpha}: {np.mean(ok):.4f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--out", type=Path, default=NB_PATH)
+    args = ap.parse_args()
+    train, _ = split(load())
+    train = [r for r in train if r[0] in CLASSES]
+    if args.tune:
+        tune(train)
+        return
+    c = counts(train, NMAX, BITS)
+    if c.max() >= 1 << 16:
+        raise SystemExit("counts overflow uint16")
+    tmp = args.out.with_suffix(".tmp.npz")
+    np.savez_compressed(
+        tmp, classes=np.array(CLASSES), counts=c.astype(np.uint16), nmax=NMAX, bits=BITS, alpha=ALPHA
+    )
+    tmp.replace(args.out)
+    per = {k: sum(1 for lang, _ in train if lang == k) for k in CLASSES}
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) from {per}")
+
+
+if __name__ == "__main__":
+    main()
