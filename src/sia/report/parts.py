@@ -1,0 +1,94 @@
+"""Stream the records of a run's output folder (``kept/``, ``rejected/``, ``errors/``).
+
+The report and ``sia inspect`` never load a corpus: they read part files one batch at a time.
+Parquet parts store ``metadata``, ``signals``, ``dup`` and ``extras`` as JSON strings; they are
+decoded here so every format yields the same dicts as ``Document.to_record()``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sia.record import Document
+
+FORMATS = (".jsonl", ".jsonl.zst", ".parquet")
+JSON_FIELDS = ("metadata", "signals", "dup", "extras")
+PARQUET_BATCH = 256
+
+
+def part_files(out_dir: Path, which: str) -> list[Path]:
+    """Part files under ``out_dir/which`` in name order (``part-00000.*`` …)."""
+    folder = Path(out_dir) / which
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(FORMATS))
+
+
+def iter_records(out_dir: Path, which: tuple[str, ...] = ("kept", "rejected")) -> Iterator[dict[str, Any]]:
+    """Every output record of `which` folders, in folder then part then line order."""
+    for w in which:
+        for path in part_files(out_dir, w):
+            yield from read_part(path)
+
+
+def iter_documents(out_dir: Path, which: tuple[str, ...] = ("kept", "rejected")) -> Iterator[Document]:
+    for rec in iter_records(out_dir, which):
+        yield Document.from_record(rec)
+
+
+def read_part(path: Path) -> Iterator[dict[str, Any]]:
+    name = path.name
+    if name.endswith(".parquet"):
+        yield from _read_parquet(path)
+    elif name.endswith(".jsonl.zst"):
+        import zstandard
+
+        with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as zr:
+            yield from _read_jsonl(io.TextIOWrapper(zr, encoding="utf-8"))
+    else:
+        with path.open(encoding="utf-8") as f:
+            yield from _read_jsonl(f)
+
+
+def _read_jsonl(f: io.TextIOBase) -> Iterator[dict[str, Any]]:
+    for line in f:
+        if line.strip():
+            yield json.loads(line)
+
+
+def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
+        for rec in batch.to_pylist():
+            for k in JSON_FIELDS:
+                v = rec.get(k)
+                if isinstance(v, str):
+                    rec[k] = json.loads(v)
+            if rec.get("input_text", "") is None:
+                del rec["input_text"]  # column present, value switched off
+            for sp in rec.get("removed") or []:
+                if sp.get("repl") is None:
+                    sp.pop("repl", None)
+            yield rec
+
+
+def iter_errors(out_dir: Path) -> Iterator[dict[str, Any]]:
+    for path in part_files(out_dir, "errors"):
+        yield from read_part(path)
+
+
+def read_run(out_dir: Path) -> dict[str, Any]:
+    """``OUT/run.json`` (free-form) or ``{}``."""
+    path = Path(out_dir) / "run.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
