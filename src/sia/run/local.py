@@ -345,7 +345,6 @@ def run_pipeline(
         total.set_stage_numbers(name, nums)
     stats = total.to_json()
     seconds = time.perf_counter() - t0
-    stats.setdefault("timings", {})["wall_seconds"] = round(seconds, 3)
     from sia.report.stats import dumps as stats_dumps
 
     atomic_write_bytes(out / "stats.json", stats_dumps(stats).encode())
@@ -355,6 +354,8 @@ def run_pipeline(
         "inputs": [{"path": p, "format": f} for p, f in files],
         "versions": _versions(),
         "thresholds": _thresholds(stages),
+        "wall_seconds": round(seconds, 3),
+        "workers": workers,
     }
     atomic_write_bytes(out / "run.json", json.dumps(run_info, indent=1, default=str).encode())
     for i in range(len(passes) - 1):
