@@ -1,1 +1,3 @@
 """sia.label"""
+
+import sia.label.langid  # noqa: F401
