@@ -1,1 +1,3 @@
 """sia.text"""
+
+import sia.text.normalize  # noqa: F401
