@@ -1,1 +1,2 @@
 """sia.filter"""
+from sia.filter import quality  # noqa: F401

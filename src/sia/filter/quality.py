@@ -1,0 +1,176 @@
+"""The `quality` stage: Gopher quality and repetition, C4, FineWeb and language-score filters.
+
+Every signal lands in `doc.signals` (numbers, so `sia inspect` and calibration can read them) and
+the first rule that fails sets `doc.decision` to ``family:rule``. Families run in FineWeb's order
+(lang_score, gopher_repetition, gopher_quality, c4, fineweb); C4 may drop lines (recorded as
+removed spans, reason ``c4_line``) and FineWeb then judges the text without them, as in the FineWeb
+pipeline. Signals of all enabled families are computed even after a rule fails, so a rejected
+document still shows every number.
+
+Thresholds come from the language file of `lang` (or of `doc.lang`) merged over the defaults
+(`sia.langs`). The stage judges `doc.clean_text`: a page is judged on what the repair stages kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from sia.label.signals import (
+    DUP_NS,
+    TOP_NS,
+    fineweb,
+    gopher_quality,
+    ngram_fractions,
+    repetition_lines,
+    tokenize,
+)
+from sia.label.signals_c4 import c4_lines
+from sia.langs import thresholds
+from sia.record import Document
+from sia.stage import register
+
+FAMILIES = ("lang_score", "gopher_repetition", "gopher_quality", "c4", "fineweb")
+
+
+def _on(v: Any) -> bool:
+    """A threshold set to 0/None/false is off (the anchor's convention)."""
+    return v is not None and v is not False and v != 0
+
+
+def decide_gopher_quality(s: dict[str, float], c: dict[str, Any], stop_words: list[str]) -> str | None:
+    if _on(c.get("min_words")) and s["gq_words"] < c["min_words"]:
+        return "min_words"
+    if _on(c.get("max_words")) and s["gq_words"] > c["max_words"]:
+        return "max_words"
+    if _on(c.get("min_mean_word_len")) and s["gq_mean_word_len"] < c["min_mean_word_len"]:
+        return "min_mean_word_len"
+    if _on(c.get("max_mean_word_len")) and s["gq_mean_word_len"] > c["max_mean_word_len"]:
+        return "max_mean_word_len"
+    if _on(c.get("max_hash_ratio")) and s["gq_hash_ratio"] > c["max_hash_ratio"]:
+        return "hash_ratio"
+    if _on(c.get("max_ellipsis_ratio")) and s["gq_ellipsis_ratio"] > c["max_ellipsis_ratio"]:
+        return "ellipsis_ratio"
+    if _on(c.get("max_bullet_lines")) and s["gq_bullet_lines"] > c["max_bullet_lines"]:
+        return "bullet_lines"
+    if _on(c.get("max_ellipsis_lines")) and s["gq_ellipsis_lines"] > c["max_ellipsis_lines"]:
+        return "ellipsis_lines"
+    if _on(c.get("min_alpha_words")) and s["gq_alpha_words"] < c["min_alpha_words"]:
+        return "alpha_words"
+    if stop_words and _on(c.get("min_stop_words")) and s["gq_stop_words"] < c["min_stop_words"]:
+        return "stop_words"
+    return None
+
+
+def decide_gopher_repetition(s: dict[str, float], c: dict[str, Any]) -> str | None:
+    for key, sig in (
+        ("max_dup_para_frac", "dup_para_frac"),
+        ("max_dup_para_char_frac", "dup_para_char_frac"),
+        ("max_dup_line_frac", "dup_line_frac"),
+        ("max_dup_line_char_frac", "dup_line_char_frac"),
+    ):
+        if _on(c.get(key)) and s[f"gr_{sig}"] > c[key]:
+            return sig
+    for n, thr in zip(TOP_NS, c.get("max_top_ngram") or (), strict=False):
+        if _on(thr) and s[f"gr_top_{n}_gram"] > thr:
+            return f"top_{n}_gram"
+    for n, thr in zip(DUP_NS, c.get("max_dup_ngram") or (), strict=False):
+        if _on(thr) and s[f"gr_dup_{n}_gram"] > thr:
+            return f"dup_{n}_gram"
+    return None
+
+
+def decide_fineweb(s: dict[str, float], c: dict[str, Any]) -> str | None:
+    if s["fw_lines"] == 0:
+        return "empty"
+    lp = s["fw_line_punct"]
+    if lp < c.get("min_line_punct", 0) and not (lp == 0 and c.get("line_punct_exclude_zero")):
+        return "line_punct_ratio"
+    if _on(c.get("max_short_lines")) and s["fw_short_lines"] > c["max_short_lines"]:
+        return "short_line_ratio"
+    if _on(c.get("max_dup_chars")) and s["fw_dup_chars"] > c["max_dup_chars"]:
+        return "char_dup_ratio"
+    if _on(c.get("max_newline_ratio")) and s["fw_newline_ratio"] > c["max_newline_ratio"]:
+        return "newline_ratio"
+    return None
+
+
+@register
+@dataclass
+class Quality:
+    """Signals and filters of four families plus the language score; each family can be switched
+    off. `lang` forces one language's thresholds (default: each document's `lang`); `langs_dir`
+    is a folder of extra ``<code>.toml`` files (e.g. written by ``sia calibrate``) tried first."""
+
+    name: ClassVar[str] = "quality"
+    gopher_quality: bool = True
+    gopher_repetition: bool = True
+    c4: bool = True
+    fineweb: bool = True
+    lang_score: bool = True
+    lang: str = ""
+    langs_dir: str = ""
+
+    def validate(self) -> None:
+        thresholds(self.lang or None, self._dirs())  # a broken language file fails at config time
+
+    def _dirs(self) -> tuple[str, ...]:
+        return (self.langs_dir,) if self.langs_dir else ()
+
+    def process(self, batch: list[Document]) -> list[Document]:
+        if not batch:
+            return batch
+        dirs = self._dirs()
+        cfgs = [thresholds(self.lang or d.lang, dirs) for d in batch]
+        texts = [d.clean_text for d in batch]
+        toks = [tokenize(t) for t in texts]
+        sigs: list[dict[str, float]] = [{} for _ in batch]
+        reasons: list[str | None] = [None] * len(batch)
+
+        def fail(i: int, reason: str | None) -> None:
+            if reason is not None and reasons[i] is None:
+                reasons[i] = reason
+
+        if self.lang_score:
+            for i, d in enumerate(batch):
+                thr = cfgs[i].get("lang_score", {}).get("min")
+                if d.lang_score is not None and _on(thr) and d.lang_score < thr:
+                    fail(i, "lang_score")
+        if self.gopher_repetition:
+            top, dup = ngram_fractions(toks, [len(t) for t in texts])
+            for i, t in enumerate(texts):
+                s = repetition_lines(t)
+                s.update({f"gr_top_{n}_gram": float(top[i, j]) for j, n in enumerate(TOP_NS)})
+                s.update({f"gr_dup_{n}_gram": float(dup[i, j]) for j, n in enumerate(DUP_NS)})
+                sigs[i].update(s)
+                r = decide_gopher_repetition(s, cfgs[i]["gopher_repetition"]) if t else "empty"
+                fail(i, r and f"gopher_repetition:{r}")
+        if self.gopher_quality:
+            for i, t in enumerate(texts):
+                stop = cfgs[i].get("stop_words") or []
+                s = gopher_quality(t, toks[i], frozenset(stop))
+                sigs[i].update(s)
+                r = decide_gopher_quality(s, cfgs[i]["gopher_quality"], stop)
+                fail(i, r and f"gopher_quality:{r}")
+        if self.c4:
+            for i, d in enumerate(batch):
+                c = cfgs[i]["c4"]
+                res = c4_lines(texts[i], c)
+                sigs[i]["c4_sentences"] = float(res.sentences)
+                sigs[i]["c4_dropped_lines"] = len(res.dropped) / max(res.lines, 1)
+                fail(i, res.reject and f"c4:{res.reject}")
+                if res.reject is None and res.dropped and c.get("remove_lines") and reasons[i] is None:
+                    d.remove_clean_many([(s, e, "c4_line") for s, e in res.dropped])
+                    texts[i] = d.clean_text
+                    toks[i] = tokenize(texts[i])
+        if self.fineweb:
+            for i, t in enumerate(texts):
+                c = cfgs[i]["fineweb"]
+                s = fineweb(t, len(toks[i]), int(c.get("short_line_len", 30)))
+                sigs[i].update(s)
+                fail(i, (r := decide_fineweb(s, c)) and f"fineweb:{r}")
+        for d, s, r in zip(batch, sigs, reasons, strict=True):
+            d.signals.update(s)
+            if r is not None:
+                d.reject(r)
+        return batch

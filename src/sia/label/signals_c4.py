@@ -1,0 +1,90 @@
+"""C4 line rules and document rules, as datatrove's C4QualityFilter applies them.
+
+C4 judges lines first: a line is dropped when it holds a word over `max_word_len` characters, lacks
+terminal punctuation (optional), has fewer than `min_words_per_line` words, or mentions a
+javascript or policy phrase. Only lines that survive those checks are looked at for the document
+rules (lorem ipsum, a curly bracket), in the same order as the anchor, so a "{" on a line that was
+dropped anyway does not reject the page. The page is then rejected if its kept lines hold fewer
+than `min_sentences` sentences.
+
+The phrases are language knowledge and come from the language file. Sentences are counted with
+one regex (a run of Unicode sentence terminators, closing quotes/brackets allowed, followed by
+whitespace or the line end; an unterminated tail is one more sentence); the anchor counts them
+with spaCy's sentencizer, which likewise breaks after every terminator token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+END_PUNCT = (".", "?", "!", '"', "'")
+_CLOSE = "\"'”’»)\\]"
+SENT_END_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*(?=\s|$)")
+SENT_TAIL_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*$")
+
+
+@dataclass(slots=True)
+class C4Result:
+    reject: str | None = None  # "lorem_ipsum" | "curly_bracket" | "min_sentences"
+    sentences: int = 0
+    lines: int = 0
+    dropped: list[tuple[int, int]] = field(default_factory=list)  # line spans (with terminator)
+
+
+def count_sentences(line: str) -> int:
+    n = len(SENT_END_RE.findall(line))
+    return n if SENT_TAIL_RE.search(line) else n + 1
+
+
+def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
+    """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`."""
+    terminal = bool(cfg.get("terminal_punct", False))
+    min_wpl = int(cfg.get("min_words_per_line", 0))
+    max_wl = int(cfg.get("max_word_len", 0))
+    min_sent = int(cfg.get("min_sentences", 0))
+    lorem = tuple(cfg.get("lorem_phrases") or ()) if cfg.get("lorem_ipsum", True) else ()
+    curly = bool(cfg.get("curly_bracket", False))
+    cite = bool(cfg.get("remove_citations", True))
+    js = tuple(cfg.get("javascript_phrases") or ())
+    policy = tuple(cfg.get("policy_phrases") or ())
+    res = C4Result()
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(raw)
+        res.lines += 1
+        line = raw.strip()
+        n_words = len(line.split()) if min_wpl > 0 else 0  # counted before citations go, as C4 does
+        if max_wl > 0 and len(line) > max_wl and any(len(w) > max_wl for w in line.split()):
+            res.dropped.append((start, pos))
+            continue
+        if cite and "[" in line:
+            line = CITATION_RE.sub("", line)
+        if terminal and (not line.endswith(END_PUNCT) or line.endswith("...")):
+            res.dropped.append((start, pos))
+            continue
+        if min_wpl > 0 and n_words < min_wpl:
+            res.dropped.append((start, pos))
+            continue
+        low = line.lower() if (lorem or js or policy) else line
+        if lorem and any(p in low for p in lorem):
+            res.reject = "lorem_ipsum"
+            return res
+        if js and any(p in low for p in js):
+            res.dropped.append((start, pos))
+            continue
+        if curly and "{" in line:
+            res.reject = "curly_bracket"
+            return res
+        if policy and any(p in low for p in policy):
+            res.dropped.append((start, pos))
+            continue
+        if min_sent > 0:
+            res.sentences += count_sentences(line)
+    if min_sent > 0 and res.sentences < min_sent:
+        res.reject = "min_sentences"
+    return res
