@@ -39,7 +39,9 @@ def test_jsonl_bad_lines_are_reported_by_line_and_the_rest_is_read(tmp_path):
         json.dumps({"id": "d", "text": 42}).encode(),
         '{"id": "e", "text": "bad \xff byte"}'.encode("latin-1"),
         json.dumps({"id": "f", "text": "nul\u0000 inside"}).encode(),
-        json.dumps({"id": "g", "text": "Síðasta skjalið.", "url": "https://example.is/x", "extra": [1]}).encode(),
+        json.dumps(
+            {"id": "g", "text": "Síðasta skjalið.", "url": "https://example.is/x", "extra": [1]}
+        ).encode(),
     ]
     p.write_bytes(b"\n".join(lines) + b"\n")
     docs, errs = read(p)
@@ -60,8 +62,13 @@ def test_empty_and_truncated_compressed_files(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_bytes(b"")
     assert reasons(read(empty)[1]) == ["empty_file"]
-    rows = b"".join(json.dumps({"id": i, "text": f"skjal númer {i} " * 20}).encode() + b"\n" for i in range(3000))
-    for name, blob in (("cut.jsonl.gz", gzip.compress(rows)), ("cut.jsonl.zst", zstandard.ZstdCompressor().compress(rows))):
+    rows = b"".join(
+        json.dumps({"id": i, "text": f"skjal númer {i} " * 20}).encode() + b"\n" for i in range(3000)
+    )
+    for name, blob in (
+        ("cut.jsonl.gz", gzip.compress(rows)),
+        ("cut.jsonl.zst", zstandard.ZstdCompressor().compress(rows)),
+    ):
         p = tmp_path / name
         p.write_bytes(blob[: len(blob) // 2])
         docs, errs = read(p)
@@ -77,7 +84,12 @@ def test_empty_and_truncated_compressed_files(tmp_path):
 def test_a_50_mb_one_line_document_is_reported_not_loaded_into_the_output(tmp_path):
     p = tmp_path / "huge.jsonl"
     big = "orð " * (13 * 1024 * 1024)  # ~52 MB
-    p.write_text(json.dumps({"id": "big", "text": big}) + "\n" + json.dumps({"id": "ok", "text": "Lítið skjal."}) + "\n")
+    p.write_text(
+        json.dumps({"id": "big", "text": big})
+        + "\n"
+        + json.dumps({"id": "ok", "text": "Lítið skjal."})
+        + "\n"
+    )
     docs, errs = read(p)
     assert [d.id for d in docs] == ["ok"]
     assert reasons(errs) == ["too_long"] and errs[0].record == "line 1"

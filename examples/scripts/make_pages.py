@@ -30,12 +30,28 @@ def main() -> None:
             text, title = html_to_text(item["html"])
             if len(text.strip()) < 200:
                 continue
-            rows.append({"id": f"traf-{i:04d}", "url": item["url"], "text": text, "lang_guess": item.get("lang_guess")})
-    with lzma.open(SHARED / "icelandic/ud_icelandic_modern/sentences_by_doc.jsonl.xz", "rt", encoding="utf-8") as f:
+            rows.append(
+                {
+                    "id": f"traf-{i:04d}",
+                    "url": item["url"],
+                    "text": text,
+                    "lang_guess": item.get("lang_guess"),
+                }
+            )
+    with lzma.open(
+        SHARED / "icelandic/ud_icelandic_modern/sentences_by_doc.jsonl.xz", "rt", encoding="utf-8"
+    ) as f:
         for i, line in enumerate(f):
             doc = json.loads(line)
             sents = [s["text"] for s in doc["sentences"]]
-            rows.append({"id": doc["doc_id"], "url": None, "text": " ".join(sents), "source_corpus": "UD_Icelandic-Modern"})
+            rows.append(
+                {
+                    "id": doc["doc_id"],
+                    "url": None,
+                    "text": " ".join(sents),
+                    "source_corpus": "UD_Icelandic-Modern",
+                }
+            )
     OUT.mkdir(exist_ok=True)
     for k in range(PARTS):
         part = rows[k::PARTS]

@@ -15,23 +15,35 @@ def _add_run_options(p: argparse.ArgumentParser, with_inputs: bool = True) -> No
     if with_inputs:
         p.add_argument("inputs", nargs="*", metavar="INPUT", help="files, directories, globs or fsspec URLs")
     p.add_argument("-o", "--out", help="output folder")
-    p.add_argument("--format", choices=["jsonl", "jsonl.zst", "parquet"], help="output format (default jsonl.zst)")
-    p.add_argument("--input-format", choices=["auto", "jsonl", "parquet", "txt", "warc", "wet"], help="override detection by extension")
+    p.add_argument(
+        "--format", choices=["jsonl", "jsonl.zst", "parquet"], help="output format (default jsonl.zst)"
+    )
+    p.add_argument(
+        "--input-format",
+        choices=["auto", "jsonl", "parquet", "txt", "warc", "wet"],
+        help="override detection by extension",
+    )
     p.add_argument("--text-field", help="JSONL/Parquet field holding the text (default: text)")
     p.add_argument("--id-field", help="field holding the document id (default: id)")
     p.add_argument("--url-field", help="field holding the URL (default: url)")
     p.add_argument("--txt-lines", action="store_true", default=None, help=".txt: one document per line")
-    p.add_argument("--html", choices=["text", "main"], help="WARC HTML: all visible text (default) or main content")
+    p.add_argument(
+        "--html", choices=["text", "main"], help="WARC HTML: all visible text (default) or main content"
+    )
     p.add_argument("--workers", type=int, help="worker processes (default: number of cores)")
     p.add_argument("--batch-size", type=int, help="documents per batch (default 256)")
     p.add_argument("--lang", help="keep only these languages (comma separated ISO codes), e.g. --lang is")
-    p.add_argument("--strict", action="store_true", default=None, help="stop at the first bad record (exit 3)")
+    p.add_argument(
+        "--strict", action="store_true", default=None, help="stop at the first bad record (exit 3)"
+    )
     p.add_argument("--no-input-text", action="store_true", help="do not keep the original text in records")
     p.add_argument("--no-report", action="store_true", help="do not write report.html")
     p.add_argument("--no-dedup", action="store_true", help="skip exact and near deduplication")
     p.add_argument("--title-in-text", action="store_true", help="keep an extracted title in the text")
     p.add_argument("--fresh", action="store_true", help="ignore finished work in OUT and start over")
-    p.add_argument("--executor", choices=["local", "ray"], default="local", help="where to run (default local)")
+    p.add_argument(
+        "--executor", choices=["local", "ray"], default="local", help="where to run (default local)"
+    )
     p.add_argument("--address", help="Ray cluster address (with --executor ray), e.g. auto")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
 
@@ -189,17 +201,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"sia {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("clean", help="run the default pipeline", description="Repair, label, filter and deduplicate INPUTs into OUT.")
+    c = sub.add_parser(
+        "clean",
+        help="run the default pipeline",
+        description="Repair, label, filter and deduplicate INPUTs into OUT.",
+    )
     _add_run_options(c)
     c.add_argument("--config", help="start from this pipeline TOML instead of the default")
     c.set_defaults(func=cmd_clean)
 
-    r = sub.add_parser("run", help="run a pipeline from TOML", description="Run the stages named in PIPELINE.toml.")
+    r = sub.add_parser(
+        "run", help="run a pipeline from TOML", description="Run the stages named in PIPELINE.toml."
+    )
     r.add_argument("pipeline", metavar="PIPELINE.toml")
     _add_run_options(r)
     r.set_defaults(func=cmd_run)
 
-    d = sub.add_parser("dedup", help="deduplicate already cleaned records", description="Exact and near dedup of sia records.")
+    d = sub.add_parser(
+        "dedup",
+        help="deduplicate already cleaned records",
+        description="Exact and near dedup of sia records.",
+    )
     _add_run_options(d)
     d.add_argument("--index", help="persistent dedup index folder: dedup against it, then append")
     d.set_defaults(func=cmd_dedup)

@@ -80,7 +80,10 @@ def expand_inputs(inputs: list[str], fmt: str = "auto") -> list[tuple[str, str]]
                 raise InputError(f"{arg}: the pattern matches no file")
         elif os.path.isdir(arg):
             paths = sorted(
-                os.path.join(root, f) for root, _, files in os.walk(arg) for f in files if not f.startswith(".")
+                os.path.join(root, f)
+                for root, _, files in os.walk(arg)
+                for f in files
+                if not f.startswith(".")
             )
             paths = [p for p in paths if detect_format(p, fmt) is not None]
             if not paths:

@@ -55,7 +55,10 @@ def _decode(b: bytes, path: str, where: str) -> tuple[str, list[ReadError]]:
 def _too_long(n: int, opts: ReadOptions, path: str, where: str) -> ReadError | None:
     if n > opts.max_doc_chars:
         return ReadError(
-            path, where, "too_long", f"document of {n:,} characters exceeds max_doc_chars={opts.max_doc_chars:,}"
+            path,
+            where,
+            "too_long",
+            f"document of {n:,} characters exceeds max_doc_chars={opts.max_doc_chars:,}",
         )
     return None
 
@@ -72,12 +75,16 @@ def _from_mapping(obj: dict[str, Any], path: str, where: str, fallback_id: str, 
         return ReadError(path, where, "missing_text", f"no field {opts.text_field!r}")
     text = obj[opts.text_field]
     if not isinstance(text, str):
-        return ReadError(path, where, "text_not_string", f"field {opts.text_field!r} is {type(text).__name__}")
+        return ReadError(
+            path, where, "text_not_string", f"field {opts.text_field!r} is {type(text).__name__}"
+        )
     doc_id = obj.get(opts.id_field)
     doc_id = fallback_id if doc_id is None or doc_id == "" else str(doc_id)
     url = obj.get(opts.url_field)
     meta = {k: v for k, v in obj.items() if k not in (opts.text_field, opts.id_field, opts.url_field)}
-    return Document(id=doc_id, text=text, url=url if isinstance(url, str) else None, metadata=meta, source=path)
+    return Document(
+        id=doc_id, text=text, url=url if isinstance(url, str) else None, metadata=meta, source=path
+    )
 
 
 def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
@@ -98,7 +105,9 @@ def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
                 yield ReadError(path, where, "malformed_json", str(e))
                 continue
             if not isinstance(obj, dict):
-                yield ReadError(path, where, "malformed_json", f"expected an object, got {type(obj).__name__}")
+                yield ReadError(
+                    path, where, "malformed_json", f"expected an object, got {type(obj).__name__}"
+                )
                 continue
             item = _from_mapping(obj, path, where, f"{base}:{n}", opts)
             if isinstance(item, Document):

@@ -23,7 +23,9 @@ from sia.io.readers import Item, ReadOptions, _clean_text, _too_long
 from sia.io.streams import open_binary
 from sia.record import Document
 
-_TYPES = WarcRecordType.response | WarcRecordType.conversion | WarcRecordType.revisit | WarcRecordType.resource
+_TYPES = (
+    WarcRecordType.response | WarcRecordType.conversion | WarcRecordType.revisit | WarcRecordType.resource
+)
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_MAGIC = b"WARC/"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

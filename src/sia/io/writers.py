@@ -33,7 +33,12 @@ PARQUET_SCHEMA = pa.schema(
             "removed",
             pa.list_(
                 pa.struct(
-                    [("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string()), ("repl", pa.string())]
+                    [
+                        ("start", pa.int64()),
+                        ("end", pa.int64()),
+                        ("reason", pa.string()),
+                        ("repl", pa.string()),
+                    ]
                 )
             ),
         ),
@@ -95,7 +100,10 @@ class PartWriter:
                 if name in JSON_COLUMNS:
                     v = dumps(v).decode() if v is not None else None
                 elif name == "removed":
-                    v = [{"start": s["start"], "end": s["end"], "reason": s["reason"], "repl": s.get("repl")} for s in v]
+                    v = [
+                        {"start": s["start"], "end": s["end"], "reason": s["reason"], "repl": s.get("repl")}
+                        for s in v
+                    ]
                 cols[name].append(v)
         self._pw.write_table(pa.table(cols, schema=PARQUET_SCHEMA))
         self._rows = []

@@ -86,10 +86,14 @@ def stage_work(work: Path, p: Pass) -> Path:
 
 def _read_options(cfg: PipelineConfig) -> ReadOptions:
     i = cfg.input
-    return ReadOptions(i.text_field, i.id_field, i.url_field, i.txt_lines, cfg.run.max_doc_chars, i.html, i.records)
+    return ReadOptions(
+        i.text_field, i.id_field, i.url_field, i.txt_lines, cfg.run.max_doc_chars, i.html, i.records
+    )
 
 
-def _read_batches(job: ShardJob, stats: StatsAccumulator, errors: list[ReadError]) -> Iterator[list[Document]]:
+def _read_batches(
+    job: ShardJob, stats: StatsAccumulator, errors: list[ReadError]
+) -> Iterator[list[Document]]:
     cfg = job.cfg
     batch: list[Document] = []
     for item in read_file(job.path, job.fmt, _read_options(cfg)):
@@ -261,17 +265,71 @@ def prepare_output(out: Path, fingerprint: dict[str, Any], resume: bool) -> Path
     return work
 
 
-def _pmap_factory(pool: ProcessPoolExecutor | None) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
-    def pmap(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        if pool is None or len(items) < 2:
+class LocalRunner:
+    """Runs shard jobs in a process pool (or in-process with one worker)."""
+
+    def __init__(self, workers: int, progress: Any = None):
+        self.workers = workers
+        self.progress = progress
+        self.pool: ProcessPoolExecutor | None = None
+        self.manager: Any = None
+        self.queue: Any = None
+        if workers > 1:
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload(["sia.stages", "sia.run.local"])
+            if progress is not None:
+                self.manager = ctx.Manager()
+                self.queue = self.manager.Queue()
+            self.pool = ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init_worker, initargs=(self.queue,)
+            )
+        else:
+            _init_worker(_DirectProgress(progress) if progress is not None else None)
+
+    def run_jobs(self, jobs: list[ShardJob]) -> None:
+        progress = self.progress
+        if not jobs:
+            return
+        if self.pool is None:
+            for j in jobs:
+                run_shard(j)
+                if progress is not None:
+                    progress.shard_done()
+            return
+        futures = [self.pool.submit(run_shard, j) for j in jobs]
+        pending = set(futures)
+        try:
+            while pending:
+                done = {f for f in pending if f.done()}
+                for f in sorted(done, key=futures.index):
+                    f.result()  # re-raise a worker's error here
+                    if progress is not None:
+                        progress.shard_done()
+                pending -= done
+                if self.queue is not None:
+                    _drain(self.queue, progress)
+                if pending:
+                    time.sleep(0.05)
+        finally:
+            for f in pending:
+                f.cancel()
+        if self.queue is not None:
+            _drain(self.queue, progress)
+
+    def pmap(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        if self.pool is None or len(items) < 2:
             return [fn(x) for x in items]
         try:
             pickle.dumps(fn)
         except Exception:
             return [fn(x) for x in items]
-        return list(pool.map(fn, items))
+        return list(self.pool.map(fn, items))
 
-    return pmap
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.manager is not None:
+            self.manager.shutdown()
 
 
 def run_pipeline(
@@ -281,8 +339,14 @@ def run_pipeline(
     *,
     resume: bool = True,
     progress: Any = None,
+    runner_factory: Callable[[int, Any], Any] | None = None,
 ) -> RunResult:
-    """Run `cfg` over `inputs` into `out`. `progress(docs, bytes)` is called as batches finish."""
+    """Run `cfg` over `inputs` into `out`.
+
+    `runner_factory(workers, progress)` returns the object that runs shard jobs and maps combine
+    work (`LocalRunner` by default; the Ray executor passes its own). Everything else — planning,
+    resume, combine markers, stats, run.json — is shared, so executors cannot drift apart.
+    """
     from sia.io.paths import expand_inputs
 
     t0 = time.perf_counter()
@@ -301,25 +365,13 @@ def run_pipeline(
         for p in passes
     ]
     combine_numbers: dict[str, Any] = {}
-    pool: ProcessPoolExecutor | None = None
-    manager = None
-    queue = None
+    runner = (runner_factory or LocalRunner)(workers, progress)
     try:
-        if workers > 1:
-            ctx = mp.get_context("forkserver")
-            ctx.set_forkserver_preload(["sia.stages", "sia.run.local"])
-            if progress is not None:
-                manager = ctx.Manager()
-                queue = manager.Queue()
-            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(queue,))
-        else:
-            _init_worker(None)
         if progress is not None:
             already = sum(_done(j, passes) for jobs in jobs_for for j in jobs)
             progress.start_pass(n * len(passes), already)
         for p in passes:
-            todo = [j for j in jobs_for[p.index] if not _done(j, passes)]
-            _run_jobs(pool, todo, queue, progress)
+            runner.run_jobs([j for j in jobs_for[p.index] if not _done(j, passes)])
             if p.observe is not None:
                 marker = stage_work(work, p) / "combine.done.json"
                 if marker.exists():
@@ -327,15 +379,12 @@ def run_pipeline(
                 else:
                     stage_work(work, p).mkdir(parents=True, exist_ok=True)
                     t = time.perf_counter()
-                    nums = p.observe.combine(stage_work(work, p), n, _pmap_factory(pool)) or {}
+                    nums = p.observe.combine(stage_work(work, p), n, runner.pmap) or {}
                     nums = {**nums, "seconds": round(time.perf_counter() - t, 3)}
                     atomic_write_bytes(marker, json.dumps(nums).encode())
                     combine_numbers[p.observe.name] = nums
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if manager is not None:
-            manager.shutdown()
+        runner.close()
 
     total = StatsAccumulator()
     for i in range(n):
@@ -361,34 +410,6 @@ def run_pipeline(
     for i in range(len(passes) - 1):
         shutil.rmtree(work / f"pass{i:02d}", ignore_errors=True)
     return RunResult(out, stats, seconds, n)
-
-
-def _run_jobs(pool: ProcessPoolExecutor | None, jobs: list[ShardJob], queue: Any, progress: Any) -> None:
-    if not jobs:
-        return
-    if pool is None:
-        global _PROGRESS
-        _PROGRESS = _DirectProgress(progress) if progress is not None else None
-        for j in jobs:
-            run_shard(j)
-            if progress is not None:
-                progress.shard_done()
-        return
-    futures = [pool.submit(run_shard, j) for j in jobs]
-    pending = set(futures)
-    while pending:
-        done = {f for f in pending if f.done()}
-        for f in done:
-            f.result()  # re-raise a worker's error here
-            if progress is not None:
-                progress.shard_done()
-        pending -= done
-        if queue is not None:
-            _drain(queue, progress)
-        if pending:
-            time.sleep(0.05)
-    if queue is not None:
-        _drain(queue, progress)
 
 
 def _drain(queue: Any, progress: Any) -> None:
