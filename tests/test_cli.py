@@ -2,9 +2,8 @@
 
 import tomllib
 
-from sia.config import default_stage_names
-
 from conftest import EXAMPLES
+from sia.config import default_stage_names
 
 
 def test_help_everywhere(sia_cli):

@@ -190,6 +190,15 @@ def _delegate(module: str, func: str) -> Any:
     return run
 
 
+# commands whose own modules parse their arguments (each has --help)
+DELEGATED = {
+    "calibrate": ("sia.label.calibrate", "main", "derive a language's thresholds from a corpus"),
+    "inspect": ("sia.report.inspect", "main_inspect", "show a document with its removed spans"),
+    "report": ("sia.report.html", "main_report", "write OUT/report.html"),
+    "stats": ("sia.report.stats", "main_stats", "print the stats table of OUT"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     from sia import __version__
 
@@ -230,12 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--default", action="store_true", help="print the default pipeline")
     g.set_defaults(func=cmd_config)
 
-    for name, module, func, helptext in (
-        ("calibrate", "sia.label.calibrate", "main", "derive a language's thresholds from a corpus"),
-        ("inspect", "sia.report.inspect", "main_inspect", "show a document with its removed spans"),
-        ("report", "sia.report.html", "main_report", "write OUT/report.html"),
-        ("stats", "sia.report.stats", "main_stats", "print the stats table of OUT"),
-    ):
+    for name, (module, func, helptext) in DELEGATED.items():
         s = sub.add_parser(name, help=helptext, add_help=False)
         s.add_argument("rest", nargs=argparse.REMAINDER)
         s.set_defaults(func=_delegate(module, func))
@@ -247,9 +251,15 @@ def main(argv: list[str] | None = None) -> int:
     from sia.io.errors import InputError
     from sia.run.local import StrictError
 
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        if argv and argv[0] in DELEGATED:
+            module, func, _ = DELEGATED[argv[0]]
+            import importlib
+
+            return int(getattr(importlib.import_module(module), func)(argv[1:]) or 0)
+        args = parser.parse_args(argv)
         return args.func(args)
     except (InputError, ConfigError) as e:
         print(f"sia: error: {e}", file=sys.stderr)
