@@ -1,2 +1,6 @@
 """sia.filter"""
-from sia.filter import quality  # noqa: F401
+
+from sia.filter import (
+    pii,  # noqa: F401
+    quality,  # noqa: F401
+)
