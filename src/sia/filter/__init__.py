@@ -1,6 +1,4 @@
 """sia.filter"""
 
-from sia.filter import (
-    pii,  # noqa: F401
-    quality,  # noqa: F401
-)
+import sia.filter.pii  # noqa: F401
+import sia.filter.quality  # noqa: F401
