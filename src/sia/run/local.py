@@ -164,6 +164,8 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
         ShardContext(job.shard, job.n_shards, stage_work(work, passes[p.index - 1])) if p.apply else None
     )
     obs_ctx = ShardContext(job.shard, job.n_shards, stage_work(work, p)) if p.observe else None
+    if obs_ctx is not None:
+        obs_ctx.work.mkdir(parents=True, exist_ok=True)
 
     def processed() -> Iterator[list[Document]]:
         for batch in source:
