@@ -195,7 +195,14 @@ class StatsAccumulator:
         row[1] += docs
 
     def set_stage_numbers(self, stage: str, numbers: dict[str, Any]) -> None:
-        """Numbers a corpus stage's ``combine`` returned (set once per run, not per shard)."""
+        """Numbers a corpus stage's ``combine`` returned (set once per run, not per shard).
+
+        A ``"seconds"`` entry is a timing: it goes to ``timings[stage + ".combine"]`` so the
+        deterministic part stays free of wall-clock numbers."""
+        numbers = dict(numbers)
+        sec = numbers.pop("seconds", None)
+        if isinstance(sec, int | float):
+            self.add_stage_time(f"{stage}.combine", float(sec), 0)
         self.stages[stage] = numbers
 
     # -- merging ------------------------------------------------------------------------------
@@ -311,7 +318,11 @@ class StatsAccumulator:
         a.errors = {k: int(v) for k, v in d["errors"]["by_reason"].items()}
         a.error_examples = [(e["file"], str(e["record"]), e["reason"]) for e in d["errors"]["examples"]]
         a.stages = dict(d.get("stages") or {})
-        a.timings = {k: [float(v["seconds"]), int(v["docs"])] for k, v in (d.get("timings") or {}).items()}
+        timings = d.get("timings") or {}
+        # stage rows only; run-level entries (e.g. "wall_seconds") are the executor's
+        a.timings = {
+            k: [float(v["seconds"]), int(v["docs"])] for k, v in timings.items() if isinstance(v, dict)
+        }
         return a
 
 

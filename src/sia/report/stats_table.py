@@ -107,6 +107,9 @@ def errors_table(s: dict[str, Any]) -> Table:
 def timings_table(s: dict[str, Any]) -> Table:
     t = _table("Stage time (summed over workers)", "stage", "seconds", "documents", "docs/s")
     for stage, r in s.get("timings", {}).items():
+        if not isinstance(r, dict):
+            t.caption = f"{stage}: {r}" if not t.caption else f"{t.caption}; {stage}: {r}"
+            continue
         rate = r["docs"] / r["seconds"] if r["seconds"] else 0.0
         t.add_row(stage, f"{r['seconds']:.2f}", num(r["docs"]), f"{rate:,.0f}")
     return t
