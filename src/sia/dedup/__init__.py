@@ -1,3 +1,4 @@
-"""sia.dedup: corpus-level exact and near-duplicate removal, and the shared key counter."""
+"""sia.dedup: corpus-level exact and near-duplicate removal, corpus-wide repeated lines, and the
+out-of-core key counter they share with `sia.repair.host_templates`."""
 
-from sia.dedup import exact, near  # noqa: F401  (register the stages)
+from sia.dedup import exact, lines, near  # noqa: F401  (register the stages)

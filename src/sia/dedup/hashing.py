@@ -23,6 +23,7 @@ output bit depends on every input bit. Shingles are taken over ``text.lower()``.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import regex
@@ -87,16 +88,36 @@ def _pow_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _powers(size)
 
 
-def batch_word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """64-bit hashes of the words of each text (lower-cased), concatenated, and per-text counts."""
-    lowered = [t.lower() for t in texts]
-    joined = "\n".join(lowered)
+@dataclass
+class BatchWords:
+    """Words of a batch of texts: hashes plus where each word sits.
+
+    ``starts``/``ends`` are offsets into the text they came from (the lower-cased text when
+    ``lower`` was asked); ``doc`` and ``line`` number each word's text and line (lines counted
+    over the whole batch, so a line never spans two texts)."""
+
+    hashes: np.ndarray
+    counts: np.ndarray  # words per text
+    doc: np.ndarray
+    line: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    line_starts: np.ndarray  # per line: offset in its text
+    line_ends: np.ndarray
+    line_doc: np.ndarray
+
+
+def batch_words(texts: list[str], lower: bool = True, lines: bool = False) -> BatchWords:
+    """Hash every word of every text in one vectorised pass (see the module docstring)."""
+    if lower:
+        texts = [t.lower() for t in texts]
+    joined = "\n".join(texts)
     cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
     n = cp.size
-    # document boundaries in code-point offsets (the "\n" separators)
-    lens = np.fromiter((len(t) for t in lowered), dtype=np.int64, count=len(lowered))
-    doc_starts = np.zeros(len(lowered), dtype=np.int64)
-    if len(lowered) > 1:
+    # text boundaries in code-point offsets (the "\n" separators)
+    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    doc_starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
         doc_starts[1:] = np.cumsum(lens[:-1] + 1)
     starts, ends = _token_bounds(char_classes()[cp])
     bpow, binvpow = _pow_tables(n + 1)
@@ -107,8 +128,34 @@ def batch_word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         wh = (pref[ends] - pref[starts]) * bpow[starts]
         wh = splitmix64(wh ^ (ends - starts).astype(U64) * U64(0xD6E8FEB86659FD93))
     word_doc = np.searchsorted(doc_starts, starts, side="right") - 1
-    counts = np.bincount(word_doc, minlength=len(lowered)).astype(np.int64)
-    return wh, counts
+    counts = np.bincount(word_doc, minlength=len(texts)).astype(np.int64)
+    empty = np.zeros(0, np.int64)
+    if not lines:
+        return BatchWords(wh, counts, word_doc, empty, starts, ends, empty, empty, empty)
+    nl = np.flatnonzero(cp == 10)
+    line_start_g = np.concatenate([[0], nl + 1])
+    line_end_g = np.concatenate([nl, [n]])
+    line_doc = np.searchsorted(doc_starts, line_start_g, side="right") - 1
+    word_line = np.searchsorted(line_start_g, starts, side="right") - 1
+    off = doc_starts[word_doc]
+    loff = doc_starts[line_doc]
+    return BatchWords(
+        wh,
+        counts,
+        word_doc,
+        word_line,
+        starts - off,
+        ends - off,
+        line_start_g - loff,
+        line_end_g - loff,
+        line_doc,
+    )
+
+
+def batch_word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the words of each text (lower-cased), concatenated, and per-text counts."""
+    bw = batch_words(texts)
+    return bw.hashes, bw.counts
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:
