@@ -368,6 +368,7 @@ def run_pipeline(
         for p in passes
     ]
     combine_numbers: dict[str, Any] = {}
+    combine_seconds: dict[str, float] = {}
     runner = (runner_factory or LocalRunner)(workers, progress)
     try:
         if progress is not None:
@@ -383,7 +384,7 @@ def run_pipeline(
                     stage_work(work, p).mkdir(parents=True, exist_ok=True)
                     t = time.perf_counter()
                     nums = p.observe.combine(stage_work(work, p), n, runner.pmap) or {}
-                    nums = {**nums, "seconds": round(time.perf_counter() - t, 3)}
+                    combine_seconds[p.observe.name] = time.perf_counter() - t
                     atomic_write_bytes(marker, json.dumps(nums).encode())
                     combine_numbers[p.observe.name] = nums
     finally:
@@ -395,6 +396,8 @@ def run_pipeline(
         total.merge(part)
     for name, nums in combine_numbers.items():
         total.set_stage_numbers(name, nums)
+    for name, secs in combine_seconds.items():
+        total.add_stage_time(name + ".combine", secs, 0)
     stats = total.to_json()
     seconds = time.perf_counter() - t0
     from sia.report.stats import dumps as stats_dumps
