@@ -21,20 +21,26 @@ FILES = ["aut/example.warc.gz", "dolma/sample-0000.warc.gz", "dolma/sample-0001.
 OUT = Path(__file__).with_name("pages.jsonl.gz")
 
 
+def read_pages(fh, name: str) -> list[dict]:
+    out = []
+    for rec in ArchiveIterator(fh, record_types=WarcRecordType.response):
+        ctype = rec.http_headers.get("Content-Type", "") if rec.http_headers else ""
+        if "html" not in ctype.lower():
+            continue
+        url = rec.headers.get("WARC-Target-URI", "").strip("<>")
+        body = rec.reader.read()
+        html = bytes_to_str(body, detect_encoding(body))
+        text = extract_plain_text(html, main_content=False)
+        if len(text.strip()) >= 50:
+            out.append({"id": rec.record_id, "url": url, "source": name, "text": text})
+    return out
+
+
 def main() -> None:
     pages = []
     for name in FILES:
-        for rec in ArchiveIterator(open(CRAWL / name, "rb"), record_types=WarcRecordType.response):
-            ctype = rec.http_headers.get("Content-Type", "") if rec.http_headers else ""
-            if "html" not in ctype.lower():
-                continue
-            url = rec.headers.get("WARC-Target-URI", "").strip("<>")
-            body = rec.reader.read()
-            html = bytes_to_str(body, detect_encoding(body))
-            text = extract_plain_text(html, main_content=False)
-            if len(text.strip()) < 50:
-                continue
-            pages.append({"id": rec.record_id, "url": url, "source": name, "text": text})
+        with open(CRAWL / name, "rb") as fh:
+            pages.extend(read_pages(fh, name))
     hosts = Counter(urlsplit(p["url"]).hostname for p in pages)
     pages = [p for p in pages if hosts[urlsplit(p["url"]).hostname] >= 2]
     with gzip.open(OUT, "wt", encoding="utf-8") as f:
