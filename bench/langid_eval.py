@@ -20,8 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from langid_data import load, split  # noqa: E402
-
-from sia.label.langid import Detector  # noqa: E402
+from sia.filter.pii import Pii  # noqa: E402
+from sia.label.langid import Detector, LangId  # noqa: E402
+from sia.record import Document  # noqa: E402
+from sia.text.normalize import Normalize, needs_ftfy  # noqa: E402
+from sia.text.words import count_words  # noqa: E402
 
 SIX = ["is", "no", "da", "sv", "de", "en"]
 NORDIC = ["is", "fo", "nb", "nn", "da", "sv"]
@@ -67,6 +70,49 @@ def acc_table(rows, preds) -> tuple[dict[str, float], dict[str, float], float, f
     return a6, a75, sum(a6.values()) / len(a6), sum(a75.values()) / len(a75)
 
 
+def _mbps(fn, texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    fn(texts)
+    return sum(len(t.encode()) for t in texts) / (time.perf_counter() - t0) / 1e6
+
+
+def stage_speed(docs: list[tuple[str, str]]) -> list[str]:
+    """Throughput of the text stages on the joined held-out documents (all 75 languages)."""
+    texts = [t for _, t in docs]
+
+    def stage(st):
+        return lambda ts: st.process([Document(str(i), t) for i, t in enumerate(ts)])
+
+    broken = [t.encode("utf-8").decode("latin-1") for t in texts[:300] if not t.isascii()]
+    rows = [
+        ("langid stage (sia backend, foreign pieces on)", stage(LangId())),
+        ("langid stage (foreign pieces off)", stage(LangId(foreign=False))),
+        ("normalize stage (clean text: fast path)", stage(Normalize())),
+        ("pii stage", stage(Pii())),
+        ("count_words", lambda ts: [count_words(t) for t in ts]),
+    ]
+    out = [
+        "## Text stages, one core (joined held-out documents, 75 languages)",
+        "",
+        "| stage | MB/s | docs/s |",
+        "|---|---|---|",
+    ]
+    for name, fn in rows:
+        t0 = time.perf_counter()
+        mb = _mbps(fn, texts)
+        out.append(f"| {name} | {mb:.1f} | {len(texts) / (time.perf_counter() - t0):.0f} |")
+    out.append(
+        f"| normalize on mojibake (UTF-8 read as Latin-1), {len(broken)} docs | "
+        f"{_mbps(stage(Normalize()), broken):.1f} | |"
+    )
+    hits = sum(needs_ftfy(t) for t in texts)
+    out += [
+        "",
+        f"ftfy fast path: {hits} of {len(texts)} clean documents show a mojibake marker and go to ftfy.",
+    ]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-lingua", action="store_true")
@@ -89,17 +135,25 @@ def main() -> None:
         print(b, "done", f"{st:.1f}s {dt:.1f}s", file=sys.stderr)
 
     L = ["# Language identification (held-out Leipzig sentences)", ""]
-    L.append(f"Command: `.venv/bin/python bench/langid_eval.py` — {platform.processor() or platform.machine()}, one core.")
+    L.append(
+        f"Command: `.venv/bin/python bench/langid_eval.py` — {platform.processor() or platform.machine()}, one core."
+    )
     L.append(
         f"Held-out half of lingua_sentences_dev.tsv.xz: {len(test)} sentences, 75 languages; "
         f"{len(docs)} documents of 5–10 joined sentences. Six-way score: is, no (= nb + nn), da, sv, de, en."
     )
-    L.append("Issue target for sia default on sentences: is ≥ 0.99, six-way macro ≥ 0.962 (fastText alone: 0.970 / 0.952).")
+    L.append(
+        "Issue target for sia default on sentences: is ≥ 0.99, six-way macro ≥ 0.962 (fastText alone: 0.970 / 0.952)."
+    )
     L.append("")
     for kind, key in (("Single sentences", "sp"), ("Documents (5–10 sentences)", "dp")):
         rows = test if key == "sp" else docs
         tabs = {b: acc_table(rows, res[b][key]) for b in backends}
-        L += [f"## {kind}: six-way accuracy", "", "| backend | " + " | ".join(SIX) + " | macro-6 | macro-75 |"]
+        L += [
+            f"## {kind}: six-way accuracy",
+            "",
+            "| backend | " + " | ".join(SIX) + " | macro-6 | macro-75 |",
+        ]
         L.append("|---" * (len(SIX) + 3) + "|")
         for b in backends:
             a6, _, m6, m75 = tabs[b]
@@ -117,13 +171,20 @@ def main() -> None:
             if lang in NORDIC:
                 conf[(lang, p if p in NORDIC else "other")] += 1
         cols = NORDIC + ["other"]
-        L += [f"## Confusion, single sentences, {b} (rows true, columns predicted; no Faroese in the data)", ""]
+        L += [
+            f"## Confusion, single sentences, {b} (rows true, columns predicted; no Faroese in the data)",
+            "",
+        ]
         L.append("| true \\ pred | " + " | ".join(cols) + " |")
         L.append("|---" * (len(cols) + 1) + "|")
         for t in NORDIC[:1] + NORDIC[2:]:
             L.append(f"| {t} | " + " | ".join(str(conf[(t, c)]) for c in cols) + " |")
         L.append("")
-    L += ["## Speed (one core)", "", "| backend | sentences/s | documents/s (5–10 sentences) | seed page/s | seed label |"]
+    L += [
+        "## Speed (one core)",
+        "",
+        "| backend | sentences/s | documents/s (5–10 sentences) | seed page/s | seed label |",
+    ]
     L.append("|---|---|---|---|---|")
     for b in backends:
         r = res[b]
@@ -131,8 +192,12 @@ def main() -> None:
             f"| {b} | {len(test) / r['st']:.0f} | {len(docs) / r['dt']:.0f} | {1 / r['seed_dt']:.0f} | "
             f"{r['seed'][0]} {r['seed'][1]:.3f} |"
         )
+    L += ["", *stage_speed(docs), ""]
     if "lingua" in backends:
-        L += ["", f"sia default vs lingua speed on documents: {res['lingua']['dt'] / res['sia']['dt']:.1f}× faster."]
+        L += [
+            "",
+            f"sia default vs lingua speed on documents: {res['lingua']['dt'] / res['sia']['dt']:.1f}× faster.",
+        ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(L) + "\n", encoding="utf-8")
     print("\n".join(L))

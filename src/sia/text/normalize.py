@@ -15,9 +15,11 @@ ftfy settings (`FTFY_CONFIG`) repair only what is damage, never style:
   ``&amp;`` may be meant), and ftfy's own normalisation (done here, separately counted).
 
 Fast path: ftfy costs ~1-3 MB/s; most text has nothing for it to fix. It is skipped unless the
-text contains a *marker*: a lead byte of UTF-8 (U+00C2-U+00F4 as Latin-1) followed by a
-continuation byte as Latin-1 or cp1252 shows it, a control/C1 character, a lone surrogate, U+FEFF
-or U+FFFD. Pure-ASCII text without control characters never matches. Measured numbers are in
+text contains a *marker*: a UTF-8 lead byte as Latin-1 shows it (U+00C2-U+00F4) followed by as
+many continuation bytes as it announces (U+0080-U+00BF, or their cp1252 forms such as ``€ š ž ™``),
+``â€`` (a damaged quote or dash), ``Ã`` before a space (a lost U+00A0), a control/C1 character, a
+lone surrogate, U+FEFF or U+FFFD. Counting the continuation bytes keeps Czech/Slovak ``áš``/``íž``
+off the slow path. Pure-ASCII text without control characters never matches. Measured numbers are in
 docs/language.md.
 """
 
@@ -53,8 +55,10 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 # bytes 0x80-0xBF as Latin-1 show as U+0080-U+00BF, as cp1252 some show as these characters
 _CP1252_CONT = "\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_C = rf"[\u0080-\u00bf{_CP1252_CONT}]"
 MARKER_RE = regex.compile(
-    rf"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_CONT}]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffd]"
+    rf"[\u00c2-\u00df]{_C}|[\u00e0-\u00ef]{_C}{{2}}|[\u00f0-\u00f4]{_C}{{3}}|\u00e2\u20ac|\u00c3[ \u00a0]"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffd]"
 )
 
 
