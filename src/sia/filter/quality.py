@@ -16,17 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sia.label.signals import (
-    DUP_NS,
-    TOP_NS,
-    fineweb,
-    gopher_quality,
-    ngram_fractions,
-    repetition_lines,
-    tokenize,
-)
+from sia.label.signals import DUP_NS, TOP_NS, batch_signals, tokenize
 from sia.label.signals_c4 import c4_lines
-from sia.langs import thresholds
+from sia.langs import thresholds, thresholds_shared
 from sia.record import Document
 from sia.stage import register
 
@@ -121,36 +113,28 @@ class Quality:
         if not batch:
             return batch
         dirs = self._dirs()
-        cfgs = [thresholds(self.lang or d.lang, dirs) for d in batch]
+        cfgs = [thresholds_shared(self.lang or d.lang, dirs) for d in batch]
         texts = [d.clean_text for d in batch]
+        fams = frozenset(f for f in ("gopher_repetition", "gopher_quality") if getattr(self, f))
         toks = [tokenize(t) for t in texts]
-        sigs: list[dict[str, float]] = [{} for _ in batch]
+        sigs = batch_signals(texts, cfgs, fams, toks)
         reasons: list[str | None] = [None] * len(batch)
 
         def fail(i: int, reason: str | None) -> None:
             if reason is not None and reasons[i] is None:
                 reasons[i] = reason
 
-        if self.lang_score:
-            for i, d in enumerate(batch):
-                thr = cfgs[i].get("lang_score", {}).get("min")
+        for i, d in enumerate(batch):
+            cfg = cfgs[i]
+            if self.lang_score:
+                thr = cfg.get("lang_score", {}).get("min")
                 if d.lang_score is not None and _on(thr) and d.lang_score < thr:
                     fail(i, "lang_score")
-        if self.gopher_repetition:
-            top, dup = ngram_fractions(toks, [len(t) for t in texts])
-            for i, t in enumerate(texts):
-                s = repetition_lines(t)
-                s.update({f"gr_top_{n}_gram": float(top[i, j]) for j, n in enumerate(TOP_NS)})
-                s.update({f"gr_dup_{n}_gram": float(dup[i, j]) for j, n in enumerate(DUP_NS)})
-                sigs[i].update(s)
-                r = decide_gopher_repetition(s, cfgs[i]["gopher_repetition"]) if t else "empty"
+            if self.gopher_repetition:
+                r = decide_gopher_repetition(sigs[i], cfg["gopher_repetition"]) if texts[i] else "empty"
                 fail(i, r and f"gopher_repetition:{r}")
-        if self.gopher_quality:
-            for i, t in enumerate(texts):
-                stop = cfgs[i].get("stop_words") or []
-                s = gopher_quality(t, toks[i], frozenset(stop))
-                sigs[i].update(s)
-                r = decide_gopher_quality(s, cfgs[i]["gopher_quality"], stop)
+            if self.gopher_quality:
+                r = decide_gopher_quality(sigs[i], cfg["gopher_quality"], cfg.get("stop_words") or [])
                 fail(i, r and f"gopher_quality:{r}")
         if self.c4:
             for i, d in enumerate(batch):
@@ -164,11 +148,10 @@ class Quality:
                     texts[i] = d.clean_text
                     toks[i] = tokenize(texts[i])
         if self.fineweb:
-            for i, t in enumerate(texts):
-                c = cfgs[i]["fineweb"]
-                s = fineweb(t, len(toks[i]), int(c.get("short_line_len", 30)))
+            fw = batch_signals(texts, cfgs, frozenset({"fineweb"}), toks)
+            for i, s in enumerate(fw):
                 sigs[i].update(s)
-                fail(i, (r := decide_fineweb(s, c)) and f"fineweb:{r}")
+                fail(i, (r := decide_fineweb(s, cfgs[i]["fineweb"])) and f"fineweb:{r}")
         for d, s, r in zip(batch, sigs, reasons, strict=True):
             d.signals.update(s)
             if r is not None:

@@ -19,7 +19,11 @@ Per-line work (a few dozen lines per document) stays in plain Python string meth
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -29,13 +33,23 @@ from sia.text.words import WORD_RE
 
 # sia's words, plus one token per punctuation mark or symbol (runs of dots/hyphens kept whole)
 TOKEN_RE = regex.compile(rf"{WORD_RE.pattern}|\.{{2,}}|-{{2,}}|\S", regex.V1)
-# in "\n".join(tokens): tokens that hold no letter, and tokens that are punctuation/symbols
-_NO_ALPHA_RE = regex.compile(r"^[^\p{L}\n]+$", regex.MULTILINE)
-_PUNCT_TOKEN_RE = regex.compile(r"^[^\p{L}\p{N}\p{M}\u200c\u200d\n][^\n]*$", regex.MULTILINE)
+# The same tokens for text without any script written without spaces: the word class needs no
+# set difference there, which makes the pattern ~1.7x faster. _MAYBE_NOSPACE covers (a superset
+# of) those scripts' blocks, checked first with a plain range class.
+_W = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
+_JOIN = r"(?:['’\-‐\u00ad]|(?<=\p{N})[.,](?=\p{N}))"
+_TOKEN_SPACED_RE = regex.compile(rf"{_W}+(?:{_JOIN}{_W}+)*|\.{{2,}}|-{{2,}}|\S")
+_NOSPACE_BLOCKS = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x2E80, 0x9FFF),
+    (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x11600, 0x116FF),
+    (0x16FE0, 0x18FFF), (0x1AFF0, 0x1B2FF), (0x1F200, 0x1F2FF), (0x20000, 0x3FFFF),
+)  # fmt: skip
+_MAYBE_NOSPACE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
 _PARA_RE = re.compile(r"\n{2,}")
 _LINES_RE = re.compile(r"\n+")
 # Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end
 STERM_EOL_RE = regex.compile(r"\p{Sentence_Terminal}$", regex.MULTILINE)
+_HAS_LETTER_RE = regex.compile(r"\p{L}")
 
 _P = np.uint64(0x100000001B3)  # rolling-hash multiplier (FNV prime)
 _DOC_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -43,22 +57,62 @@ _DOC_MIX = np.uint64(0x9E3779B97F4A7C15)
 TOP_NS = (2, 3, 4)
 DUP_NS = (5, 6, 7, 8, 9, 10)
 
+# first-character class of a token, filled lazily per code point: 0 unknown, 1 letter/mark,
+# 2 digit, 3 punctuation or symbol
+_CLASS = np.zeros(0x110000, np.uint8)
+
 
 def tokenize(text: str) -> list[str]:
     """Words and punctuation tokens of `text` (see module docstring)."""
+    if text.isascii() or not _MAYBE_NOSPACE.search(text):
+        return _TOKEN_SPACED_RE.findall(text)
     return TOKEN_RE.findall(text)
 
 
-def token_stats(tokens: list[str]) -> tuple[int, int, int]:
-    """(word count, total characters of words, tokens without a letter)."""
-    if not tokens:
-        return 0, 0, 0
-    joined = "\n".join(tokens)
-    punct = _PUNCT_TOKEN_RE.findall(joined)
-    n_words = len(tokens) - len(punct)
-    word_chars = len(joined) - (len(tokens) - 1) - sum(map(len, punct))
-    no_alpha = len(_NO_ALPHA_RE.findall(joined))
-    return n_words, word_chars, no_alpha
+def _classes(cps: np.ndarray) -> np.ndarray:
+    cls = _CLASS[cps]
+    new = np.unique(cps[cls == 0])
+    if new.size:
+        for c in new.tolist():
+            cat = unicodedata.category(chr(c))
+            _CLASS[c] = 1 if cat[0] in "LM" or c in (0x200C, 0x200D) else 2 if cat[0] == "N" else 3
+        cls = _CLASS[cps]
+    return cls
+
+
+@dataclass(slots=True)
+class TokenArrays:
+    """Per-token numbers of a whole batch, flattened (`doc` says whose token it is)."""
+
+    counts: np.ndarray  # tokens per document
+    doc: np.ndarray
+    hashes: np.ndarray  # uint64
+    lens: np.ndarray
+    is_word: np.ndarray  # a word, not a punctuation/symbol token
+    no_letter: np.ndarray  # holds no letter (numbers, punctuation)
+
+    def per_doc(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.doc, weights=values, minlength=len(self.counts))
+
+
+def token_arrays(token_lists: Sequence[list[str]]) -> TokenArrays:
+    b = len(token_lists)
+    counts = np.fromiter(map(len, token_lists), np.int64, b)
+    n = int(counts.sum())
+    flat = list(chain.from_iterable(token_lists))
+    h = np.fromiter(map(hash, flat), np.int64, n).view(np.uint64)
+    lens = np.fromiter(map(len, flat), np.int64, n)
+    cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
+    cls = _classes(cps) if n else np.zeros(0, np.uint8)
+    no_letter = cls >= 2
+    num = np.flatnonzero(cls == 2)
+    if num.size:  # numbers may hold letters ("19th", "3D"); most are plain digits
+        sel = [flat[i] for i in num.tolist()]
+        plain = np.fromiter(map(str.isdigit, sel), bool, len(sel))
+        for j in np.flatnonzero(~plain).tolist():
+            if _HAS_LETTER_RE.search(sel[j]):
+                no_letter[num[j]] = False
+    return TokenArrays(counts, np.repeat(np.arange(b), counts), h, lens, cls <= 2, no_letter)
 
 
 def dup_count_chars(items: list[str]) -> tuple[int, int]:
@@ -68,24 +122,33 @@ def dup_count_chars(items: list[str]) -> tuple[int, int]:
 
 
 # -- Gopher quality --------------------------------------------------------------------------------
-def gopher_quality(text: str, tokens: list[str], stop_words: frozenset[str]) -> dict[str, float]:
-    n_tok = len(tokens)
-    n_words, word_chars, no_alpha = token_stats(tokens)
-    lines = text.splitlines() or [""]
-    n_lines = len(lines)
-    bullets = sum(1 for s in lines if s.lstrip().startswith(("•", "-")))
-    ell_lines = sum(1 for s in lines if s.rstrip().endswith(("...", "…")))
-    denom = max(n_tok, 1)
-    return {
-        "gq_words": float(n_words),
-        "gq_mean_word_len": word_chars / n_words if n_words else 0.0,
-        "gq_hash_ratio": text.count("#") / denom,
-        "gq_ellipsis_ratio": (text.count("...") + text.count("…")) / denom,
-        "gq_bullet_lines": bullets / n_lines,
-        "gq_ellipsis_lines": ell_lines / n_lines,
-        "gq_alpha_words": (n_tok - no_alpha) / n_tok if n_tok else 0.0,
-        "gq_stop_words": float(len(stop_words.intersection(tokens))),
-    }
+def gopher_quality_batch(
+    texts: Sequence[str], toks: Sequence[list[str]], ta: TokenArrays, stop_words: Sequence[frozenset[str]]
+) -> list[dict[str, float]]:
+    """Gopher quality signals of every text; `stop_words[i]` is the list for text i."""
+    n_tok = ta.counts.astype(np.float64)
+    n_words = ta.per_doc(ta.is_word.astype(np.float64))
+    word_chars = ta.per_doc(np.where(ta.is_word, ta.lens, 0).astype(np.float64))
+    alpha = n_tok - ta.per_doc(ta.no_letter.astype(np.float64))
+    out = []
+    for i, text in enumerate(texts):
+        lines = text.splitlines() or [""]
+        bullets = sum(1 for s in lines if s.lstrip().startswith(("•", "-")))
+        ell_lines = sum(1 for s in lines if s.rstrip().endswith(("...", "…")))
+        denom = max(n_tok[i], 1.0)
+        out.append(
+            {
+                "gq_words": float(n_words[i]),
+                "gq_mean_word_len": float(word_chars[i] / n_words[i]) if n_words[i] else 0.0,
+                "gq_hash_ratio": text.count("#") / denom,
+                "gq_ellipsis_ratio": (text.count("...") + text.count("…")) / denom,
+                "gq_bullet_lines": bullets / len(lines),
+                "gq_ellipsis_lines": ell_lines / len(lines),
+                "gq_alpha_words": float(alpha[i] / n_tok[i]) if n_tok[i] else 0.0,
+                "gq_stop_words": float(len(stop_words[i].intersection(toks[i]))) if stop_words[i] else 0.0,
+            }
+        )
+    return out
 
 
 # -- Gopher repetition (lines and paragraphs; n-grams are batched below) --------------------------
@@ -103,76 +166,77 @@ def repetition_lines(text: str) -> dict[str, float]:
     }
 
 
+def _groups(key: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group equal keys: positions in key order, each group's start there, its size."""
+    order = np.argsort(key)
+    ks = key[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    sizes = np.diff(np.r_[starts, ks.size])
+    return pos[order], starts, sizes
+
+
 def ngram_fractions(
-    token_lists: Sequence[list[str]],
+    ta: TokenArrays,
     text_lens: Sequence[int],
     top_ns: Sequence[int] = TOP_NS,
     dup_ns: Sequence[int] = DUP_NS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Top n-gram and duplicated n-gram character fractions for a batch of token lists.
+    """Top n-gram and duplicated n-gram character fractions for a batch.
 
     top[b, j]: characters of the most frequent `top_ns[j]`-gram (words joined by one space) times
     its count, over the text length; ties go to the n-gram seen first (as Counter.most_common).
     dup[b, j]: characters of words inside repeated `dup_ns[j]`-grams over the text length. Like the
-    anchor, a scan from the left counts a repeated n-gram and jumps past it, so a repeated passage
-    of L words counts n * ceil((L - n + 1) / n) words; per run of repeated positions that is
-    computed in closed form.
+    anchor, a scan from the left counts a repeated n-gram and jumps past it, so a run of r
+    consecutive repeated positions counts n * ceil(r / n) words; computed per run in closed form.
+
+    An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n looks only at the
+    positions whose shorter n-gram repeated: after n = 2 the arrays shrink fast on real text.
     """
-    b = len(token_lists)
+    b = len(ta.counts)
     top = np.zeros((b, len(top_ns)))
     dup = np.zeros((b, len(dup_ns)))
-    counts = np.fromiter(map(len, token_lists), np.int64, b)
-    n_tot = int(counts.sum())
+    n_tot = int(ta.counts.sum())
     if n_tot == 0:
         return top, dup
-    flat = [t for toks in token_lists for t in toks]
-    h = np.fromiter(map(hash, flat), np.int64, n_tot).view(np.uint64)
-    lens = np.fromiter(map(len, flat), np.int64, n_tot)
+    h, doc, counts = ta.hashes, ta.doc, ta.counts
     cum = np.zeros(n_tot + 1, np.int64)
-    np.cumsum(lens, out=cum[1:])
-    doc = np.repeat(np.arange(b), counts)
+    np.cumsum(ta.lens, out=cum[1:])
     starts = np.cumsum(counts) - counts
     remaining = counts[doc] - (np.arange(n_tot) - starts[doc])  # tokens from i to its doc's end
     tl = np.maximum(np.asarray(text_lens, dtype=np.float64), 1.0)
     docmix = doc.astype(np.uint64) * _DOC_MIX
     g = h.copy()
-    cand: np.ndarray | None = None  # positions whose 5-gram repeats; longer repeats start only there
-    min_dup = min(dup_ns) if dup_ns else 0
+    cand = np.arange(n_tot)  # positions whose (n-1)-gram repeats
     for n in range(2, max(list(top_ns) + list(dup_ns)) + 1):
         g = g[:-1] * _P + h[n - 1 :]  # g[i]: hash of tokens i .. i+n-1
-        if n not in top_ns and n not in dup_ns:
-            continue
-        m = n_tot - n + 1
-        valid = remaining[:m] >= n
-        if cand is not None and n > min_dup:
-            valid &= cand[:m]
-        idx = np.flatnonzero(valid)
+        if n in top_ns:  # a document without a repeated n-gram: its first n-gram, once
+            has = counts >= n
+            s0 = starts[has]
+            top[has, top_ns.index(n)] = (cum[s0 + n] - cum[s0] + (n - 1)) / tl[has]
+        idx = cand[remaining[cand] >= n]
         if idx.size == 0:
-            continue
-        key = g[idx] ^ docmix[idx]
-        _, first, inv, cnt = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-        first_pos = idx[first]
-        if n in top_ns:
-            udoc = doc[first_pos]
-            order = np.lexsort((first_pos, -cnt, udoc))
-            ds = udoc[order]
+            break
+        pos, gst, gsz = _groups(g[idx] ^ docmix[idx], idx)
+        first = np.minimum.reduceat(pos, gst)
+        rep = gsz >= 2
+        if n in top_ns and rep.any():
+            f, c = first[rep], gsz[rep]
+            d = doc[f]
+            order = np.lexsort((f, -c, d))
+            ds = d[order]
             sel = order[np.r_[True, ds[1:] != ds[:-1]]]
-            p = first_pos[sel]
-            d = udoc[sel]
-            top[d, top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * cnt[sel] / tl[d]
-        if n in dup_ns:
-            if n == min_dup:
-                cand = np.zeros(n_tot, bool)
-                cand[idx[cnt[inv] >= 2]] = True
+            p = f[sel]
+            top[d[sel], top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * c[sel] / tl[d[sel]]
+        if n in dup_ns and rep.any():
             flag = np.zeros(n_tot + 2, np.int8)
-            flag[idx + 1] = first_pos[inv] < idx
+            flag[pos + 1] = pos != np.repeat(first, gsz)
             edges = np.diff(flag)
             s = np.flatnonzero(edges == 1)
             e = np.flatnonzero(edges == -1) - 1
-            if s.size:
-                k = (e - s) // n + 1
-                chars = cum[s + k * n] - cum[s]
-                dup[:, dup_ns.index(n)] = np.bincount(doc[s], weights=chars, minlength=b) / tl
+            k = (e - s) // n + 1
+            chars = cum[s + k * n] - cum[s]
+            dup[:, dup_ns.index(n)] = np.bincount(doc[s], weights=chars, minlength=b) / tl
+        cand = np.sort(pos[np.repeat(rep, gsz)])
     return top, dup
 
 
@@ -197,28 +261,31 @@ def fineweb(text: str, n_tokens: int, short_line_len: int = 30) -> dict[str, flo
 
 def batch_signals(
     texts: Sequence[str],
-    cfg: dict[str, Any],
+    cfgs: Sequence[dict[str, Any]],
     families: frozenset[str] = frozenset({"gopher_quality", "gopher_repetition", "fineweb"}),
-    tokens: Sequence[list[str]] | None = None,
+    toks: Sequence[list[str]] | None = None,
 ) -> list[dict[str, float]]:
-    """Signals of every family in `families` for every text, thresholds/stop words from `cfg`."""
-    toks = list(tokens) if tokens is not None else [tokenize(t) for t in texts]
+    """Signals of the families in `families` for every text; `cfgs[i]` is text i's language file
+    (stop words, FineWeb's short-line length); `toks` are the texts' tokens if already known.
+    C4 is separate: it edits lines (signals_c4)."""
+    if toks is None:
+        toks = [tokenize(t) for t in texts]
     out: list[dict[str, float]] = [{} for _ in texts]
-    if "gopher_quality" in families:
-        stop = frozenset(cfg.get("stop_words") or ())
-        for o, t, tk in zip(out, texts, toks, strict=True):
-            o.update(gopher_quality(t, tk, stop))
+    if not families & {"gopher_repetition", "gopher_quality"}:
+        ta = None
+    else:
+        ta = token_arrays(toks)
     if "gopher_repetition" in families:
-        for o, t in zip(out, texts, strict=True):
+        top, dup = ngram_fractions(ta, [len(t) for t in texts])
+        for i, (o, t) in enumerate(zip(out, texts, strict=True)):
             o.update(repetition_lines(t))
-        top, dup = ngram_fractions(toks, [len(t) for t in texts])
-        for i, o in enumerate(out):
-            for j, n in enumerate(TOP_NS):
-                o[f"gr_top_{n}_gram"] = float(top[i, j])
-            for j, n in enumerate(DUP_NS):
-                o[f"gr_dup_{n}_gram"] = float(dup[i, j])
+            o.update({f"gr_top_{n}_gram": float(top[i, j]) for j, n in enumerate(TOP_NS)})
+            o.update({f"gr_dup_{n}_gram": float(dup[i, j]) for j, n in enumerate(DUP_NS)})
+    if "gopher_quality" in families:
+        stops = [frozenset(c.get("stop_words") or ()) for c in cfgs]
+        for o, s in zip(out, gopher_quality_batch(texts, toks, ta, stops), strict=True):
+            o.update(s)
     if "fineweb" in families:
-        sl = int(cfg.get("fineweb", {}).get("short_line_len", 30))
-        for o, t, tk in zip(out, texts, toks, strict=True):
-            o.update(fineweb(t, len(tk), sl))
+        for o, t, tk, c in zip(out, texts, toks, cfgs, strict=True):
+            o.update(fineweb(t, len(tk), int(c.get("fineweb", {}).get("short_line_len", 30))))
     return out

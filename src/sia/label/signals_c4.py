@@ -23,9 +23,10 @@ import regex
 
 CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
 END_PUNCT = (".", "?", "!", '"', "'")
-_CLOSE = "\"'”’»)\\]"
+_CLOSE = "\"'”’“‘»›)\\]"
 SENT_END_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*(?=\s|$)")
 SENT_TAIL_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*$")
+SENT_TAIL_ML_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*$", regex.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -41,6 +42,14 @@ def count_sentences(line: str) -> int:
     return n if SENT_TAIL_RE.search(line) else n + 1
 
 
+def count_sentences_lines(lines: list[str]) -> int:
+    """Sum of `count_sentences` over `lines`, in two regex passes over the joined lines."""
+    if not lines:
+        return 0
+    joined = "\n".join(lines)
+    return len(SENT_END_RE.findall(joined)) + len(lines) - len(SENT_TAIL_ML_RE.findall(joined))
+
+
 def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
     """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`."""
     terminal = bool(cfg.get("terminal_punct", False))
@@ -53,6 +62,18 @@ def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
     js = tuple(cfg.get("javascript_phrases") or ())
     policy = tuple(cfg.get("policy_phrases") or ())
     res = C4Result()
+    line_rules = terminal or min_wpl > 0 or js or policy or min_sent > 0
+    # which phrases occur anywhere: lines are searched only for those
+    low_text = text.lower() if (lorem or js or policy) else ""
+    lorem = tuple(p for p in lorem if p in low_text)
+    js = tuple(p for p in js if p in low_text)
+    policy = tuple(p for p in policy if p in low_text)
+    curly = curly and "{" in text
+    if not line_rules and not cfg.get("remove_lines") and not lorem and not curly:
+        res.lines = text.count("\n") + 1
+        return res
+    phrases = bool(lorem or js or policy)
+    kept: list[str] = []
     pos = 0
     for raw in text.splitlines(keepends=True):
         start, pos = pos, pos + len(raw)
@@ -70,21 +91,24 @@ def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
         if min_wpl > 0 and n_words < min_wpl:
             res.dropped.append((start, pos))
             continue
-        low = line.lower() if (lorem or js or policy) else line
-        if lorem and any(p in low for p in lorem):
-            res.reject = "lorem_ipsum"
-            return res
-        if js and any(p in low for p in js):
-            res.dropped.append((start, pos))
-            continue
+        if phrases:
+            low = line.lower()
+            if lorem and any(p in low for p in lorem):
+                res.reject = "lorem_ipsum"
+                return res
+            if js and any(p in low for p in js):
+                res.dropped.append((start, pos))
+                continue
         if curly and "{" in line:
             res.reject = "curly_bracket"
             return res
         if policy and any(p in low for p in policy):
             res.dropped.append((start, pos))
             continue
-        if min_sent > 0:
-            res.sentences += count_sentences(line)
-    if min_sent > 0 and res.sentences < min_sent:
-        res.reject = "min_sentences"
+        if line:
+            kept.append(line)
+    if min_sent > 0:
+        res.sentences = count_sentences_lines(kept)
+        if res.sentences < min_sent:
+            res.reject = "min_sentences"
     return res

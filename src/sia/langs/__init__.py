@@ -104,6 +104,11 @@ def thresholds(lang: str | None, extra_dirs: tuple[str, ...] | list[str] = ()) -
     return copy.deepcopy(_thresholds(lang or "", tuple(str(d) for d in extra_dirs)))
 
 
+def thresholds_shared(lang: str | None, extra_dirs: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Like `thresholds`, but the cached dict itself: callers must not modify it (hot paths)."""
+    return _thresholds(lang or "", extra_dirs)
+
+
 def load_file(path: str | Path) -> dict[str, Any]:
     """One language file merged over the defaults (used for files written by calibrate)."""
     base = dict(_load(str(HERE / "default.toml")))
