@@ -1,0 +1,205 @@
+"""The Ray executor: the local executor's plan, run as Ray tasks on a cluster.
+
+Only *where* a shard job runs changes. `run_pipeline` (sia.run.local) still plans the passes,
+skips finished work, runs each corpus stage's `combine`, merges stats and writes run.json; this
+module hands it a `RayRunner` whose `run_jobs` submits `run_shard` as Ray tasks and whose `pmap`
+fans a combine's partitions out as tasks. So both executors write the same bytes: a shard's
+outputs depend only on the shard and the corpus-stage state, and partitioning is deterministic.
+
+Faults: a task whose worker dies (SIGKILL, OOM kill, lost node) is resubmitted by Ray up to
+``max_retries`` times; since every file is written under a temp name and renamed, a killed
+attempt leaves no visible partial output and the retry overwrites its temp file. A shard whose
+final stats file exists is never submitted again, so rerunning a finished pipeline submits
+nothing and a stopped run resumes with the shards it had not finished.
+
+OUT (and its ``.sia`` work folder) must be one POSIX path every node sees — a shared file
+system, or a bucket mounted with a FUSE driver that supports rename; see docs/ray.md.
+"""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sia.config import PipelineConfig
+from sia.io.errors import InputError
+from sia.run.local import RunResult, ShardJob, run_pipeline, run_shard
+
+
+@dataclass
+class RayOptions:
+    """How tasks are placed and retried (see docs/ray.md for sizing)."""
+
+    address: str | None = None  # "auto": an existing cluster; None: RAY_ADDRESS or a new local one
+    max_retries: int = 3  # resubmissions after a worker dies (and after an OSError, e.g. NFS hiccup)
+    num_cpus: float = 1.0  # CPUs a shard or partition task reserves
+    memory: int | None = None  # bytes a task reserves (Ray's scheduler; not a hard limit)
+    max_in_flight: int | None = None  # tasks submitted at once; None: 2 per cluster CPU
+    runtime_env: dict[str, Any] | None = None  # e.g. {"pip": ["sia[ray]"]} when workers lack sia
+    init_kwargs: dict[str, Any] = field(default_factory=dict)  # extra ray.init arguments
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as e:  # pragma: no cover - ray is installed for the tests
+        raise InputError("--executor ray needs Ray: pip install 'sia[ray]'") from e
+    return ray
+
+
+# -- what runs in a worker ----------------------------------------------------------------------
+def _register(classes: dict[str, type]) -> None:
+    """Make the driver's stage classes known here (custom stages defined in a script included)."""
+    from sia.stage import _REGISTRY, registry
+
+    known = registry()
+    for name, cls in classes.items():
+        if name not in known:
+            _REGISTRY[name] = cls
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+
+
+def _shard_task(job: ShardJob, classes: dict[str, type]) -> dict[str, Any]:
+    _register(classes)
+    res = run_shard(job)
+    return {**res, "peak_rss": _peak_rss()}
+
+
+def _call_task(fn: Callable[[Any], Any], item: Any, classes: dict[str, type]) -> Any:
+    _register(classes)
+    return fn(item)
+
+
+def _final_stats(job: ShardJob) -> Path:
+    return Path(job.work) / "stats" / f"part-{job.shard:05d}.json"
+
+
+class RayRunner:
+    """Runs shard jobs and combine partitions as Ray tasks; `run_pipeline` drives it."""
+
+    def __init__(self, workers: int, progress: Any, cfg: PipelineConfig, opts: RayOptions):
+        from sia.stage import registry
+
+        ray = _ray()
+        self.ray = ray
+        self.progress = progress
+        reg = registry()
+        self.classes = {s["name"]: reg[s["name"]] for s in cfg.stages if s.get("name") in reg}
+        self.classes_ref = ray.put(self.classes)
+        task_opts: dict[str, Any] = {"num_cpus": opts.num_cpus, "max_retries": opts.max_retries}
+        if opts.memory:
+            task_opts["memory"] = opts.memory
+        # a dead worker is always retried; exceptions only when they may be transient
+        self.shard_fn = ray.remote(_shard_task).options(retry_exceptions=[OSError], **task_opts)
+        self.call_fn = ray.remote(_call_task).options(retry_exceptions=[OSError], **task_opts)
+        cap = opts.max_in_flight
+        if cap is None:
+            cap = 2 * max(1, int(ray.cluster_resources().get("CPU", 1)))
+        if cfg.run.workers:  # an explicit --workers caps concurrency on the cluster too
+            cap = min(cap, cfg.run.workers)
+        self.max_in_flight = max(1, cap)
+        self.submitted = 0  # tasks submitted (tests check that a finished run submits none)
+        self.peak_rss: dict[int, int] = {}  # pass index -> largest worker RSS seen (bytes)
+
+    def run_jobs(self, jobs: list[ShardJob]) -> None:
+        # a shard with final stats is finished in every pass (the driver deletes earlier passes'
+        # markers once a run completes, so without this a rerun would redo them)
+        jobs = [j for j in jobs if not _final_stats(j).exists()]
+        ray = self.ray
+        todo = list(reversed(jobs))
+        running: dict[Any, ShardJob] = {}
+        try:
+            while todo or running:
+                while todo and len(running) < self.max_in_flight:
+                    job = todo.pop()
+                    running[self.shard_fn.remote(job, self.classes_ref)] = job
+                    self.submitted += 1
+                done, _ = ray.wait(list(running), num_returns=1)
+                for ref in done:
+                    job = running.pop(ref)
+                    res = ray.get(ref)  # raises the task's own exception type (RayTaskError subclass)
+                    p = job.pass_index
+                    self.peak_rss[p] = max(self.peak_rss.get(p, 0), res.get("peak_rss", 0))
+                    if self.progress is not None:
+                        self.progress.advance(res["docs"] if p == 0 else 0, 0)
+                        self.progress.shard_done()
+        except BaseException:
+            for ref in running:
+                ray.cancel(ref)
+            raise
+
+    def pmap(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        if len(items) < 2:
+            return [fn(x) for x in items]
+        ray = self.ray
+        try:
+            fn_ref = ray.put(fn)
+        except Exception:  # not serialisable: run on the driver, as the local executor does
+            return [fn(x) for x in items]
+        refs = [self.call_fn.remote(fn_ref, x, self.classes_ref) for x in items]
+        self.submitted += len(refs)
+        return ray.get(refs)
+
+    def close(self) -> None:
+        """Nothing to release: the cluster outlives the run."""
+
+
+def ray_runner_factory(
+    cfg: PipelineConfig, opts: RayOptions | None = None
+) -> Callable[[int, Any], RayRunner]:
+    """A `runner_factory` for `run_pipeline`; the runner it made is kept as `factory.runner`."""
+    opts = opts or RayOptions()
+
+    def factory(workers: int, progress: Any) -> RayRunner:
+        factory.runner = RayRunner(workers, progress, cfg, opts)  # type: ignore[attr-defined]
+        return factory.runner  # type: ignore[attr-defined]
+
+    return factory
+
+
+def connect(opts: RayOptions) -> bool:
+    """Connect to (or start) Ray unless already connected; True if this call connected."""
+    ray = _ray()
+    if ray.is_initialized():
+        return False
+    kwargs: dict[str, Any] = {"address": opts.address, "log_to_driver": False, **opts.init_kwargs}
+    if opts.runtime_env:
+        kwargs["runtime_env"] = opts.runtime_env
+    if opts.address is None:
+        kwargs.setdefault("include_dashboard", False)
+    try:
+        ray.init(**kwargs)
+    except ConnectionError as e:
+        raise InputError(f"--address {opts.address}: no Ray cluster there ({e})") from e
+    return True
+
+
+def run_pipeline_ray(
+    cfg: PipelineConfig,
+    inputs: list[str],
+    out: str | Path,
+    *,
+    address: str | None = None,
+    resume: bool = True,
+    progress: Any = None,
+    options: RayOptions | None = None,
+) -> RunResult:
+    """Run `cfg` over `inputs` into `out` on a Ray cluster (`address="auto"`: the one this node
+    belongs to; None: RAY_ADDRESS, else a local one-machine cluster for this run)."""
+    opts = options or RayOptions()
+    if address is not None:
+        opts.address = address
+    started = connect(opts)
+    try:
+        return run_pipeline(
+            cfg, inputs, out, resume=resume, progress=progress, runner_factory=ray_runner_factory(cfg, opts)
+        )
+    finally:
+        if started:
+            _ray().shutdown()
