@@ -20,7 +20,6 @@ import xxhash
 
 sys.path.insert(0, str(Path(__file__).parent))
 from langid_data import load, split  # noqa: E402
-
 from sia.label.langid import NB_PATH, CharNgramNB, ngram_buckets  # noqa: E402
 
 CLASSES = ["is", "nb", "nn", "da", "sv", "de", "en"]

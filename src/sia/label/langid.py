@@ -232,6 +232,8 @@ class Detector:
 def _needs_tier2(ranked: list[tuple[str, float]]) -> bool:
     nordic = set(codes()["nordic_trigger"])
     top, p_top = ranked[0]
+    if top in codes()["tier2_keep"]:
+        return False
     if top in nordic and p_top < NORDIC_MAX_P:
         return True
     return p_top < UNSURE_P and any(lang in nordic for lang, _ in ranked[:3])
