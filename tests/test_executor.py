@@ -80,7 +80,7 @@ def test_same_bytes_for_one_and_two_workers(tmp_path, sia_cli):
     rejected = [r for p in sorted((a / "rejected").glob("*")) for r in read_records(p)]
     assert len(kept) + len(rejected) == 377
     stats = json.loads((a / "stats.json").read_text())
-    assert stats["documents"]["in"] == 377
+    assert stats["docs"]["in"] == 377 and stats["docs"]["kept"] == len(kept)
 
 
 def test_kill_9_then_rerun_gives_the_uninterrupted_output(tmp_path, sia_cli):
