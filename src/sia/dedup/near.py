@@ -72,9 +72,9 @@ class NearDedup(ClusterDedup):
 
     shingle_size: int = 5
     num_perm: int = 112
-    bands: int = 14
-    rows: int = 8
-    threshold: float = 0.7
+    bands: int = 28
+    rows: int = 4
+    threshold: float = 0.5
     verify: str = "exact"
     max_shingles: int = 4096
     seed: int = 0

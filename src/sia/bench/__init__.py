@@ -1,0 +1,1 @@
+"""sia.bench: small built-in benchmarks (`python -m sia.bench minhash`)."""
