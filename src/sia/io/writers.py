@@ -52,8 +52,17 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
+def _default(obj: Any) -> Any:
+    item = getattr(obj, "item", None)  # numpy scalars from vectorised stages
+    if item is not None:
+        return item()
+    if isinstance(obj, set | frozenset | tuple):
+        return sorted(obj) if isinstance(obj, set | frozenset) else list(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} to a record")
+
+
 def dumps(rec: dict[str, Any]) -> bytes:
-    return orjson.dumps(rec, option=orjson.OPT_NON_STR_KEYS)
+    return orjson.dumps(rec, default=_default, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
 
 
 class PartWriter:
