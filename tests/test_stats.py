@@ -104,6 +104,13 @@ def test_counts_and_bytes_match_the_documents() -> None:
         "docs": 2, "kept": 1, "bytes_in": 2 * len(seed.text.encode()), "bytes_out": len(seed.clean_text.encode())
     }  # fmt: skip
     assert s["dup"]["clusters"] == [[2, 2, 2, 4]] and s["dup"]["duplicates"] == 2
+    by_reason: dict[str, list[int]] = {}
+    for d in kept:
+        for sp in d.removed:
+            row = by_reason.setdefault(sp.reason, [0, 0])
+            row[0] += sp.end - sp.start
+            row[1] += len(d.text[sp.start : sp.end].encode())
+    assert {r: [v["chars"], v["bytes"]] for r, v in s["removed"].items()} == by_reason
     assert sum(s["length"]["in"]) == len(docs) and sum(s["length"]["out"]) == len(kept)
     nw = s["signals"]["n_words"]
     values = [d.signals["n_words"] for d in docs]

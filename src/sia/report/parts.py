@@ -15,6 +15,11 @@ from typing import Any
 
 from sia.record import Document
 
+try:  # orjson parses records 2-3x faster; the standard library is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
 FORMATS = (".jsonl", ".jsonl.zst", ".parquet")
 JSON_FIELDS = ("metadata", "signals", "dup", "extras")
 PARQUET_BATCH = 256
@@ -48,16 +53,16 @@ def read_part(path: Path) -> Iterator[dict[str, Any]]:
         import zstandard
 
         with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as zr:
-            yield from _read_jsonl(io.TextIOWrapper(zr, encoding="utf-8"))
+            yield from _read_jsonl(io.BufferedReader(zr, buffer_size=1 << 20))
     else:
-        with path.open(encoding="utf-8") as f:
+        with path.open("rb") as f:
             yield from _read_jsonl(f)
 
 
-def _read_jsonl(f: io.TextIOBase) -> Iterator[dict[str, Any]]:
+def _read_jsonl(f: io.BufferedIOBase) -> Iterator[dict[str, Any]]:
     for line in f:
         if line.strip():
-            yield json.loads(line)
+            yield _loads(line)
 
 
 def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
@@ -69,7 +74,7 @@ def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
             for k in JSON_FIELDS:
                 v = rec.get(k)
                 if isinstance(v, str):
-                    rec[k] = json.loads(v)
+                    rec[k] = _loads(v)
             if rec.get("input_text", "") is None:
                 del rec["input_text"]  # column present, value switched off
             for sp in rec.get("removed") or []:
