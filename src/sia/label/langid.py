@@ -210,23 +210,28 @@ class Detector:
 
     def classify(self, text: str) -> tuple[str, float]:
         """(language code, confidence in [0, 1]); ``("und", 0.0)`` for text without letters."""
+        lang, score, _ = self.classify_full(text)
+        return lang, score
+
+    def classify_full(self, text: str) -> tuple[str, float, dict[str, float]]:
+        """`classify` plus the tier-1 (or lingua) top-5 distribution it started from."""
         if self.backend == "lingua":
             return _lingua_classify(self._lingua, text)
         probs = fasttext_probs(text)
         if not probs:
-            return "und", 0.0
+            return "und", 0.0, {}
         ranked = list(probs.items())
         top, p_top = ranked[0]
         if self.backend == "fasttext" or not _needs_tier2(ranked):
-            return top, p_top
+            return top, p_top, probs
         flat = " ".join(text.split())
         nb_lang, nb_p = _nordic().predict(" ".join(windows(flat)))
         nordic = set(codes()["nordic_trigger"])
         if nb_lang not in nordic and nb_lang != top:
-            return top, p_top  # tier 2 only speaks for the languages it knows
+            return top, p_top, probs  # tier 2 only speaks for the languages it knows
         # confidence: the group's share of fastText's mass times tier 2's posterior of its choice
         group_mass = sum(p for lang, p in ranked if lang in nordic or lang == nb_lang)
-        return nb_lang, min(1.0, max(group_mass, p_top) * nb_p)
+        return nb_lang, min(1.0, max(group_mass, p_top) * nb_p), probs
 
 
 def _needs_tier2(ranked: list[tuple[str, float]]) -> bool:
@@ -248,15 +253,16 @@ def _lingua_detector():
     return lingua.LanguageDetectorBuilder.from_all_languages().build()
 
 
-def _lingua_classify(det, text: str) -> tuple[str, float]:
+def _lingua_classify(det, text: str) -> tuple[str, float, dict[str, float]]:
     flat = " ".join(text.split())
     if not flat:
-        return "und", 0.0
+        return "und", 0.0, {}
     vals = det.compute_language_confidence_values(flat[: WINDOW * WINDOWS])
-    if not vals:
-        return "und", 0.0
-    best = vals[0]
-    return best.language.iso_code_639_1.name.lower(), float(best.value)
+    probs = {v.language.iso_code_639_1.name.lower(): float(v.value) for v in vals[:TOPK]}
+    if not probs:
+        return "und", 0.0, {}
+    lang = next(iter(probs))
+    return lang, probs[lang], probs
 
 
 @cache
@@ -312,6 +318,7 @@ class LangId:
     foreign: bool = True
     foreign_min_words: int = 8
     foreign_min_score: float = 0.65
+    foreign_max_doc_prob: float = 0.1
     doc_min_score: float = 0.5
     backend: str = "sia"
 
@@ -344,8 +351,12 @@ class LangId:
             seg = text[a:b]
             if count_words(seg) < self.foreign_min_words:
                 continue
-            lang, score = det.classify(seg)
-            if score >= self.foreign_min_score and not same_language(lang, doc.lang):
+            lang, score, probs = det.classify_full(seg)
+            if (
+                score >= self.foreign_min_score
+                and not same_language(lang, doc.lang)
+                and probs.get(doc.lang, 0.0) < self.foreign_max_doc_prob
+            ):
                 cuts.append((a, b, "foreign"))
         doc.signals["langid_foreign_pieces"] = float(len(cuts))
         if cuts:
