@@ -1,0 +1,86 @@
+"""Find dates written the way a page's language writes them and turn them into ISO 8601.
+
+Month names and the words that join a date to its time come from data/markers/<lang>.toml;
+the patterns are language-blind: day-month-year ("18. júní 2024", "18 de junio de 2024"),
+month-day-year ("June 18, 2024"), numeric ("28.10.2024", "2024-06-18"), each optionally followed
+by a time ("07:48", "kl. 07:48", "at 7:48 am").
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from sia.repair.langdata import markers
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    start: int
+    end: int
+    iso: str
+
+
+@functools.cache
+def _patterns(lang: str) -> tuple[regex.Pattern, dict[str, int]]:
+    m = markers(lang)
+    months: dict[str, int] = {}
+    for i, forms in enumerate(m.get("months", []), start=1):
+        for f in forms:
+            months[f.lower()] = i
+    names = "|".join(sorted((regex.escape(k) for k in months), key=len, reverse=True)) or r"(?!x)x"
+    tw = "|".join(regex.escape(w) for w in m.get("time_words", []) if w.strip(",|-"))
+    time = (
+        rf"(?:\s*[,|\-–]?\s*(?:(?:{tw})\s*)?(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)"
+        r"(?:\s*(?P<ap>[ap]\.?\s?m\.?))?(?![\d:]))?"
+        if tw
+        else r"(?:\s*[,|\-–]?\s*(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:\s*(?P<ap>[ap]\.?\s?m\.?))?(?![\d:]))?"
+    )
+    filler = r"(?:\s+\p{Ll}{1,3})?"  # "18 de junio de 2024"
+    dmy = rf"(?P<d1>[0-3]?\d)\.?{filler}\s+(?P<m1>{names})\.?,?{filler}\s+(?P<y1>(?:19|20)\d\d)"
+    mdy = rf"(?P<m2>{names})\.?\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"
+    num = r"(?P<d3>[0-3]?\d)[./](?P<m3>[01]?\d)[./](?P<y3>(?:19|20)\d\d)"
+    iso = r"(?P<y4>(?:19|20)\d\d)-(?P<m4>[01]\d)-(?P<d4>[0-3]\d)(?:[T ](?P<hh4>[01]\d|2[0-3]):(?P<mi4>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+    pat = regex.compile(
+        rf"(?<![\p{{L}}\p{{N}}])(?:{dmy}|{mdy}|{num}|{iso}){time}(?![\p{{L}}\p{{N}}])",
+        regex.IGNORECASE | regex.V0,
+    )
+    return pat, months
+
+
+def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
+    """Every date in text[start:end] with its ISO form (minutes when a time is written)."""
+    pat, months = _patterns(lang)
+    out = []
+    for m in pat.finditer(text, start, len(text) if end is None else end):
+        g = m.groupdict()
+        try:
+            if g["y1"]:
+                y, mo, d = int(g["y1"]), months[g["m1"].lower()], int(g["d1"])
+            elif g["y2"]:
+                y, mo, d = int(g["y2"]), months[g["m2"].lower()], int(g["d2"])
+            elif g["y3"]:
+                y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+            else:
+                y, mo, d = int(g["y4"]), int(g["m4"]), int(g["d4"])
+        except KeyError:
+            continue
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        iso = f"{y:04d}-{mo:02d}-{d:02d}"
+        hh, mi = g.get("hh") or g.get("hh4"), g.get("mi") or g.get("mi4")
+        e = m.end()
+        if hh is not None and mi is not None:
+            h = int(hh)
+            ap = (g.get("ap") or "").lower().replace(".", "").replace(" ", "")
+            if ap == "pm" and h < 12:
+                h += 12
+            elif ap == "am" and h == 12:
+                h = 0
+            iso += f"T{h:02d}:{int(mi):02d}"
+        else:
+            e = m.start() + len(m.group(0).rstrip(" ,|-–"))
+        out.append(DateMatch(m.start(), e, iso))
+    return out

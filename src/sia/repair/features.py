@@ -1,0 +1,215 @@
+"""Per-segment features for boilerplate classification, computed for a whole page at once.
+
+A unit is one segment of `sia.text.segment` (a sentence or a non-sentence run) of the page's
+current clean text. Features are language-blind signals that carry across languages: sentence
+punctuation, stop-word density from the language's list, capitalisation (title-case items),
+digits, length, marker phrases from the language's data file, whether a short text repeats in
+the page (a section label between headlines), the unit's block (line) and neighbourhood, and its
+position relative to the page's main text run. Word statistics are computed once per page as
+numpy arrays and summed per unit with `np.add.reduceat`, so the cost is a few passes over words.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+from sia.repair.langdata import markers, stopwords
+from sia.text.segment import SENTENCE, Segment, blocks, segment
+from sia.text.words import word_spans
+
+FEATURES = (
+    "bias",
+    "log_words",
+    "sentence",
+    "stop_density",
+    "cap_ratio",
+    "digit_ratio",
+    "marker",
+    "rel_pos",
+    "log_block_words",
+    "block_sentence_frac",
+    "repeated_label",
+    "mean_word_len",
+    "long_fragment",
+    "ctx_sentence",
+    "in_main",
+    "after_main",
+    "before_main",
+    "symbols",
+    "very_short",
+    "stop_x_sentence",
+    "short_block",
+    "bullet",
+    "ctx_stop",
+    "block_single_unit",
+    "no_stops",
+    "log_frag_run",
+    "words_after_main",
+)
+_SYMBOLS = regex.compile(r"[©|»›•@#]|https?:|www\.|\.com\b")
+_BULLET = regex.compile(r"^\s*(?:[•\-*–·▪►]|\d+[.)])\s")
+
+
+@functools.cache
+def _marker_prefixes(lang: str) -> tuple[str, ...]:
+    ph = list(markers(lang).get("phrases", []))
+    if lang != "en":
+        ph += list(markers("en").get("phrases", []))
+    return tuple(sorted({p.lower() for p in ph}, key=len, reverse=True))
+
+
+@dataclass(slots=True)
+class PageUnits:
+    text: str
+    units: list[Segment]
+    X: np.ndarray  # (n_units, n_features)
+    words: np.ndarray  # words per unit
+
+
+def _window_mean(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Weighted mean of `values` over the k units on each side, the unit itself left out."""
+    vw = np.concatenate(([0.0], np.cumsum(values * weights)))
+    w = np.concatenate(([0.0], np.cumsum(weights)))
+    n = len(values)
+    idx = np.arange(n)
+    lo = np.maximum(0, idx - k)
+    hi = np.minimum(n, idx + k + 1)
+    num = vw[hi] - vw[lo] - values * weights
+    den = w[hi] - w[lo] - weights
+    return np.where(den > 0, num / np.maximum(den, 1e-9), 0.0)
+
+
+def main_run(good: np.ndarray) -> tuple[int, int]:
+    """[a, b) maximising the sum of `good` (Kadane): the page's densest run of prose."""
+    best = cur = 0.0
+    a = b = 0
+    start = 0
+    for i, g in enumerate(good.tolist()):
+        if cur <= 0:
+            cur = g
+            start = i
+        else:
+            cur += g
+        if cur > best:
+            best, a, b = cur, start, i + 1
+    return a, b
+
+
+def page_units(text: str, lang: str | None) -> PageUnits:
+    """Segment `text` and compute the feature matrix of its units."""
+    units = segment(text, lang)
+    n = len(units)
+    X = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if n == 0:
+        return PageUnits(text, units, X, np.zeros(0))
+    spans = word_spans(text)
+    stops = stopwords(lang) if lang else frozenset()
+    ws = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    lower = [text[s:e].lower() for s, e in spans]
+    is_stop = np.fromiter((w in stops for w in lower), dtype=np.float64, count=len(spans))
+    is_cap = np.fromiter((text[s].isupper() for s, _ in spans), dtype=np.float64, count=len(spans))
+    has_case = np.fromiter(
+        (text[s].isupper() or text[s].islower() for s, _ in spans), dtype=np.float64, count=len(spans)
+    )
+    wlen = np.fromiter((e - s for s, e in spans), dtype=np.float64, count=len(spans))
+    us = np.array([u.start for u in units], dtype=np.int64)
+    ue = np.array([u.end for u in units], dtype=np.int64)
+    a = np.searchsorted(ws, us)
+    b = np.searchsorted(ws, ue)
+    nw = (b - a).astype(np.float64)
+
+    def per_unit(v: np.ndarray) -> np.ndarray:
+        c = np.concatenate(([0.0], np.cumsum(v)))
+        return c[b] - c[a]
+
+    stop = per_unit(is_stop)
+    cap = per_unit(is_cap)
+    cased = per_unit(has_case)
+    wl = per_unit(wlen)
+    safe = np.maximum(nw, 1)
+    sentence = np.array([u.kind == SENTENCE for u in units], dtype=np.float64)
+    stop_d = stop / safe
+    nchar = (ue - us).astype(np.float64)
+    # blocks: which line each unit sits in
+    bl = blocks(text)
+    bstart = np.array([s for s, _ in bl], dtype=np.int64)
+    bidx = np.searchsorted(bstart, us, side="right") - 1
+    nb = len(bl)
+    bwords = np.bincount(bidx, weights=nw, minlength=nb)
+    bsent = np.bincount(bidx, weights=nw * sentence, minlength=nb)
+    bunits = np.bincount(bidx, minlength=nb)
+    prefixes = _marker_prefixes(lang or "en")
+    texts = [text[u.start : u.end] for u in units]
+    norm = [t.strip().lower() for t in texts]
+    counts = Counter(t for t, w in zip(norm, nw.tolist()) if w <= 6)
+    marker = np.zeros(n)
+    rep = np.zeros(n)
+    sym = np.zeros(n)
+    bullet = np.zeros(n)
+    digits = np.zeros(n)
+    for i, t in enumerate(norm):
+        if nw[i] <= 8 and t.startswith(prefixes):
+            marker[i] = 1.0
+        if nw[i] <= 6 and counts[t] >= 2:
+            rep[i] = 1.0
+        if _SYMBOLS.search(t):
+            sym[i] = 1.0
+        if _BULLET.match(texts[i]):
+            bullet[i] = 1.0
+        digits[i] = sum(ch.isdigit() for ch in t) / max(1, len(t))
+    # sentence-likeness of a unit on its own, for context and the main run
+    good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | (not stops))
+    gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))
+    ma, mb = main_run(gscore)
+    idx = np.arange(n)
+    X[:, 0] = 1.0
+    X[:, 1] = np.log1p(nw)
+    X[:, 2] = sentence
+    X[:, 3] = stop_d
+    X[:, 4] = cap / np.maximum(cased, 1)
+    X[:, 5] = digits
+    X[:, 6] = marker
+    X[:, 7] = us / max(1, len(text))
+    X[:, 8] = np.log1p(bwords[bidx])
+    X[:, 9] = bsent[bidx] / np.maximum(bwords[bidx], 1)
+    X[:, 10] = rep
+    X[:, 11] = np.minimum(wl / safe, 15) / 10
+    X[:, 12] = ((sentence == 0) & (nw > 30)).astype(np.float64)
+    X[:, 13] = _window_mean(good.astype(np.float64), np.maximum(nw, 1), 3)
+    X[:, 14] = ((idx >= ma) & (idx < mb)).astype(np.float64)
+    X[:, 15] = (idx >= mb).astype(np.float64)
+    X[:, 16] = (idx < ma).astype(np.float64)
+    X[:, 17] = sym
+    X[:, 18] = (nw < 4).astype(np.float64)
+    X[:, 19] = stop_d * sentence
+    X[:, 20] = (bwords[bidx] <= 5).astype(np.float64)
+    X[:, 21] = bullet
+    X[:, 22] = _window_mean(stop_d, np.maximum(nw, 1), 3)
+    X[:, 23] = (bunits[bidx] == 1).astype(np.float64)
+    X[:, 24] = ((stop == 0) & (nw >= 3)).astype(np.float64) if stops else 0.0
+    # runs of consecutive non-sentences (a headline list, a menu): their total words
+    frag = sentence == 0
+    run_id = np.cumsum(np.concatenate(([1], (frag[1:] != frag[:-1]).astype(np.int64))))
+    run_words = np.bincount(run_id, weights=nw)
+    X[:, 25] = np.where(frag, np.log1p(run_words[run_id]), 0.0)
+    cw = np.cumsum(nw)
+    end_main = cw[mb - 1] if mb > 0 else 0.0
+    X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= mb)
+    del nchar
+    return PageUnits(text, units, X, nw)
+
+
+def context_features(p: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Second-pass features from first-pass probabilities: the unit's and its neighbours'."""
+    w = np.maximum(words, 1)
+    n = len(p)
+    prev = np.concatenate(([0.5], p[:-1])) if n else p
+    nxt = np.concatenate((p[1:], [0.5])) if n else p
+    return np.stack(
+        [p, _window_mean(p, w, 2), _window_mean(p, w, 6), prev, nxt, p * _window_mean(p, w, 2)], axis=1
+    )
