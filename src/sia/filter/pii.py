@@ -31,8 +31,9 @@ from sia.stage import register
 DATA = Path(__file__).parent / "data" / "pii_patterns.json"
 
 EMAIL_RE = regex.compile(
-    r"(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+\p{L}{2,}"
-    r"(?![\p{L}\p{N}\-]|\.[\p{L}\p{N}])"
+    r"(?<![\p{L}\p{N}._%+\-])[\p{L}\p{N}._%+\-]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+"
+    r"(?:\p{Ll}{2,}|\p{Lu}{2,})"  # a mixed-case last label is the next sentence: "a@b.se.De kan"
+    r"(?![\p{L}\p{N}\-]|\.[\p{Ll}\p{N}])"
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4_RE = regex.compile(rf"(?<![\w.]|[vV])(?:{_OCTET}\.){{3}}{_OCTET}(?![\w]|\.\d)")
@@ -93,12 +94,16 @@ def find_emails(text: str) -> list[tuple[int, int]]:
 def find_ips(text: str) -> list[tuple[int, int]]:
     ver = _version_words()
     out = [
-        m.span() for m in IPV4_RE.finditer(text) if not ver.search(text[max(0, m.start() - 20) : m.start()])
+        m.span()
+        for m in IPV4_RE.finditer(text)
+        # all-single-digit quads are section or version numbers far more often than addresses
+        # (and 1.1.1.1 / 8.8.8.8 are public resolvers, not personal data)
+        if len(m.group()) > 7 and not ver.search(text[max(0, m.start() - 20) : m.start()])
     ]
     for m in IPV6_CAND_RE.finditer(text):
         cand = m.group()
-        if cand.count(":") < 2 or not any(c in "0123456789abcdefABCDEF" for c in cand):
-            continue
+        if cand.count(":") < 2 or sum(1 for g in cand.split(":") if g) < 2:
+            continue  # "::1"-like scraps are scores and notation more often than addresses
         try:
             ipaddress.IPv6Address(cand)
         except ValueError:
