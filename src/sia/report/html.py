@@ -20,7 +20,7 @@ from plotly.offline import get_plotlyjs
 
 from sia.report import charts
 from sia.report.fmt import human_bytes, pct
-from sia.report.parts import iter_records, read_run
+from sia.report.parts import fetch, iter_index, read_run
 from sia.report.render import doc_card, esc, filter_tokens, token_class
 from sia.report.sample import priority, sample_by_key
 from sia.report.stats import load_stats
@@ -197,12 +197,13 @@ def _timings_section(s: dict[str, Any]) -> str:
 
 def sample_records(out_dir: Path, per_reason: int = PER_REASON, seed: int = 0) -> list[dict[str, Any]]:
     """Up to `per_reason` documents for every removal reason and every decision, deduplicated."""
-    pools = sample_by_key(iter_records(out_dir), filter_tokens, per_reason, seed)
-    seen: dict[str, dict[str, Any]] = {}
-    for recs in pools.values():
-        for r in recs:
-            seen.setdefault(str(r["id"]), r)
-    return sorted(seen.values(), key=lambda r: (priority(str(r["id"]), seed), str(r["id"])))
+    pools = sample_by_key(iter_index(out_dir), lambda item: filter_tokens(item[0]), per_reason, seed)
+    chosen: dict[str, Any] = {}
+    for items in pools.values():
+        for light, loc in items:
+            chosen.setdefault(str(light["id"]), loc)
+    ids = sorted(chosen, key=lambda i: (priority(i, seed), i))
+    return fetch([chosen[i] for i in ids])
 
 
 def _samples_section(recs: list[dict[str, Any]]) -> tuple[str, set[str]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sia.record import Document, Span
-from sia.report.parts import iter_records
+from sia.report.parts import fetch, iter_index
 from sia.report.sample import Reservoir, priority
 from sia.report.styles import rich_style
 
@@ -171,25 +170,23 @@ def inspect_reason(doc: Document, reason: str, console: Console, context: int = 
 
 
 def find_document(out_dir: Path, doc_id: str) -> dict[str, Any] | None:
-    for rec in iter_records(out_dir):
-        if str(rec.get("id")) == doc_id:
-            return rec
+    for light, loc in iter_index(out_dir, columns=("id",)):
+        if str(light.get("id")) == doc_id:
+            return fetch([loc])[0]
     return None
 
 
-def _sample(
-    records: Iterable[dict[str, Any]], reason: str, k: int, seed: int
-) -> tuple[list[dict], list[dict]]:
+def _sample(out_dir: Path, reason: str, k: int, seed: int) -> tuple[list[dict], list[dict]]:
     """Documents with removals of `reason`, and documents rejected for it (both sampled)."""
-    removed: Reservoir[dict] = Reservoir(k)
-    rejected: Reservoir[dict] = Reservoir(k)
-    for rec in records:
-        rid = str(rec.get("id"))
-        if any(sp["reason"] == reason for sp in rec.get("removed") or []):
-            removed.offer(priority(rid, seed), rid, rec)
-        elif rec.get("decision") == reason:
-            rejected.offer(priority(rid, seed), rid, rec)
-    return removed.items(), rejected.items()
+    removed: Reservoir[Any] = Reservoir(k)
+    rejected: Reservoir[Any] = Reservoir(k)
+    for light, loc in iter_index(out_dir):
+        rid = str(light.get("id"))
+        if any(sp["reason"] == reason for sp in light.get("removed") or []):
+            removed.offer(priority(rid, seed), rid, loc)
+        elif light.get("decision") == reason:
+            rejected.offer(priority(rid, seed), rid, loc)
+    return fetch(removed.items()), fetch(rejected.items())
 
 
 def inspect(
@@ -215,7 +212,7 @@ def inspect(
         inspect_document(Document.from_record(rec), console)
         return 1
     if reason is not None:
-        removed, rejected = _sample(iter_records(out_dir), reason, sample, seed)
+        removed, rejected = _sample(out_dir, reason, sample, seed)
         if removed and any(r.get("input_text") is None for r in removed):
             console.print(
                 Text("input text not stored in this run: removed spans cannot be shown", style="yellow")
@@ -230,18 +227,18 @@ def inspect(
             console.print(Text(f"no document removed text for, or was rejected as, {reason!r}", style="red"))
         return shown
     shown = 0
-    for rec in _take_any(iter_records(out_dir), sample, seed):
+    for rec in _take_any(out_dir, sample, seed):
         inspect_document(Document.from_record(rec), console, max_chars=5_000)
         shown += 1
     return shown
 
 
-def _take_any(records: Iterable[dict[str, Any]], k: int, seed: int) -> list[dict[str, Any]]:
-    pool: Reservoir[dict] = Reservoir(k)
-    for rec in records:
-        rid = str(rec.get("id"))
-        pool.offer(priority(rid, seed), rid, rec)
-    return pool.items()
+def _take_any(out_dir: Path, k: int, seed: int) -> list[dict[str, Any]]:
+    pool: Reservoir[Any] = Reservoir(k)
+    for light, loc in iter_index(out_dir, columns=("id",)):
+        rid = str(light.get("id"))
+        pool.offer(priority(rid, seed), rid, loc)
+    return fetch(pool.items())
 
 
 def main_inspect(argv: list[str] | None = None) -> int:

@@ -71,16 +71,92 @@ def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
     pf = pq.ParquetFile(path)
     for batch in pf.iter_batches(batch_size=PARQUET_BATCH):
         for rec in batch.to_pylist():
-            for k in JSON_FIELDS:
-                v = rec.get(k)
-                if isinstance(v, str):
-                    rec[k] = _loads(v)
-            if rec.get("input_text", "") is None:
-                del rec["input_text"]  # column present, value switched off
-            for sp in rec.get("removed") or []:
-                if sp.get("repl") is None:
-                    sp.pop("repl", None)
-            yield rec
+            yield _decode_parquet(rec)
+
+
+def _decode_parquet(rec: dict[str, Any]) -> dict[str, Any]:
+    for k in JSON_FIELDS:
+        v = rec.get(k)
+        if isinstance(v, str):
+            rec[k] = _loads(v)
+    if rec.get("input_text", "") is None:
+        del rec["input_text"]  # column present, value switched off
+    for sp in rec.get("removed") or []:
+        if sp.get("repl") is None:
+            sp.pop("repl", None)
+    return rec
+
+
+INDEX_COLUMNS = ("id", "decision", "removed")
+
+
+def iter_index(
+    out_dir: Path, which: tuple[str, ...] = ("kept", "rejected"), columns: tuple[str, ...] = INDEX_COLUMNS
+) -> Iterator[tuple[dict[str, Any], Any]]:
+    """``(light record, locator)`` for every record; `fetch` turns chosen locators into records.
+
+    Parquet parts are read for `columns` only (a sample then costs a fraction of a full read);
+    a JSONL line has to be parsed whole anyway, so its locator is the record itself.
+    """
+    import pyarrow.parquet as pq
+
+    for w in which:
+        for path in part_files(out_dir, w):
+            if not path.name.endswith(".parquet"):
+                for rec in read_part(path):
+                    yield rec, rec
+                continue
+            pf = pq.ParquetFile(path)
+            cols = [c for c in columns if c in pf.schema_arrow.names]
+            row = 0
+            for batch in pf.iter_batches(batch_size=4096, columns=cols):
+                for rec in _light_rows(batch):
+                    yield rec, (path, row)
+                    row += 1
+
+
+def _light_rows(batch: Any) -> list[dict[str, Any]]:
+    """Rows of an index batch; ``removed`` reduced to one ``{"reason"}`` per distinct reason
+    (turning every span struct into a dict is what makes a full read slow)."""
+    import pyarrow.compute as pc
+
+    names = batch.schema.names
+    cols = {n: batch.column(n).to_pylist() for n in names if n != "removed"}
+    n = batch.num_rows
+    rows = [{k: v[i] for k, v in cols.items()} for i in range(n)]
+    if "removed" in names:
+        rem = batch.column("removed")
+        per: list[set[str]] = [set() for _ in range(n)]
+        parents = pc.list_parent_indices(rem).to_pylist()
+        reasons = pc.list_flatten(rem).field("reason").to_pylist()
+        for p, r in zip(parents, reasons):
+            per[p].add(r)
+        for row, rs in zip(rows, per):
+            row["removed"] = [{"reason": r} for r in sorted(rs)]
+    return rows
+
+
+def fetch(locators: list[Any]) -> list[dict[str, Any]]:
+    """Full records for locators from `iter_index`, in the same order."""
+    import pyarrow.parquet as pq
+
+    wanted: dict[Path, set[int]] = {}
+    for loc in locators:
+        if isinstance(loc, tuple):
+            wanted.setdefault(loc[0], set()).add(loc[1])
+    got: dict[tuple[Path, int], dict[str, Any]] = {}
+    for path, rows in wanted.items():
+        pf = pq.ParquetFile(path)
+        first = 0
+        for g in range(pf.metadata.num_row_groups):
+            n = pf.metadata.row_group(g).num_rows
+            take = sorted(r - first for r in rows if first <= r < first + n)
+            if take:
+                table = pf.read_row_group(g).take(take)
+                for r, rec in zip(take, table.to_pylist()):
+                    got[(path, first + r)] = _decode_parquet(rec)
+            first += n
+    return [got[loc] if isinstance(loc, tuple) else loc for loc in locators]
 
 
 def iter_errors(out_dir: Path) -> Iterator[dict[str, Any]]:

@@ -47,20 +47,22 @@ class Reservoir(Generic[T]):
 
 
 def sample_by_key(
-    records: Iterable[dict],
-    keys_of: Callable[[dict], Iterable[str]],
+    items: Iterable[tuple[dict, T]],
+    keys_of: Callable[[tuple[dict, T]], Iterable[str]],
     per_key: int,
     seed: int = 0,
-) -> dict[str, list[dict]]:
-    """Stratified sample: for every key a record has (e.g. each reason), up to `per_key` records."""
-    pools: dict[str, Reservoir[dict]] = {}
-    for rec in records:
-        prio = priority(str(rec.get("id")), seed)
-        for key in keys_of(rec):
+) -> dict[str, list[tuple[dict, T]]]:
+    """Stratified sample of ``(record, payload)`` items: up to `per_key` for every key an item
+    has (e.g. each reason). Priorities come from ``record["id"]``."""
+    pools: dict[str, Reservoir[tuple[dict, T]]] = {}
+    for item in items:
+        rid = str(item[0].get("id"))
+        prio = priority(rid, seed)
+        for key in keys_of(item):
             pool = pools.get(key)
             if pool is None:
                 pool = pools[key] = Reservoir(per_key)
-            pool.offer(prio, str(rec.get("id")), rec)
+            pool.offer(prio, rid, item)
     return {key: pool.items() for key, pool in sorted(pools.items())}
 
 
