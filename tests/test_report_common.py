@@ -167,3 +167,22 @@ def test_records_without_input_text_read_back_with_cleaned_text(tmp_path: Path) 
     recs = {r["id"]: r for r in iter_records(out)}
     assert "input_text" not in recs["seed-000"]
     assert recs["seed-000"]["text"].startswith("Vladimír Pútín Rússlandsforseti")
+
+
+def test_index_then_fetch_returns_the_chosen_full_records_across_row_groups(tmp_path: Path) -> None:
+    from sia.report.parts import fetch, iter_index
+
+    docs = fixture_docs()
+    recs = [d.to_record() for d in docs]
+    table = pa.Table.from_pylist([_parquet_row(r) for r in recs], schema=PARQUET_SCHEMA)
+    (tmp_path / "kept").mkdir()
+    pq.write_table(table, tmp_path / "kept" / "part-00000.parquet", row_group_size=3)
+    write_part(tmp_path / "kept" / "part-00001.jsonl", recs[:2], "jsonl")
+    index = list(iter_index(tmp_path))
+    assert [light["id"] for light, _ in index] == [r["id"] for r in recs] + [r["id"] for r in recs[:2]]
+    light = dict(index[0][0])
+    assert light["removed"] == [{"reason": r} for r in ("boilerplate", "metadata", "repeated")]
+    pick = [index[i][1] for i in (10, 4, 0, 7, 12)]
+    got = fetch(pick)
+    assert [g["id"] for g in got] == [recs[i]["id"] for i in (10, 4, 0, 7)] + [recs[1]["id"]]
+    assert got[2] == json.loads(json.dumps(recs[0]))
