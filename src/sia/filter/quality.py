@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sia.label.signals import DUP_NS, TOP_NS, batch_signals, tokenize
+from sia.label.signals import DUP_NS, TOP_NS, batch_signals, fineweb, tokenize
 from sia.label.signals_c4 import c4_lines
 from sia.langs import thresholds, thresholds_shared
 from sia.record import Document
@@ -87,6 +87,17 @@ def decide_fineweb(s: dict[str, float], c: dict[str, Any]) -> str | None:
     return None
 
 
+def _merge_adjacent(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Touching line spans as one span (one removal per block of dropped lines)."""
+    out: list[list[int]] = []
+    for s, e in spans:
+        if out and out[-1][1] == s:
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
 @register
 @dataclass
 class Quality:
@@ -118,6 +129,7 @@ class Quality:
         fams = frozenset(f for f in ("gopher_repetition", "gopher_quality") if getattr(self, f))
         toks = [tokenize(t) for t in texts]
         sigs = batch_signals(texts, cfgs, fams, toks)
+        n_tok = [len(t) for t in toks]
         reasons: list[str | None] = [None] * len(batch)
 
         def fail(i: int, reason: str | None) -> None:
@@ -144,12 +156,15 @@ class Quality:
                 sigs[i]["c4_dropped_lines"] = len(res.dropped) / max(res.lines, 1)
                 fail(i, res.reject and f"c4:{res.reject}")
                 if res.reject is None and res.dropped and c.get("remove_lines") and reasons[i] is None:
-                    d.remove_clean_many([(s, e, "c4_line") for s, e in res.dropped])
+                    spans = _merge_adjacent(res.dropped)
+                    # tokens never cross a line break, so the kept text's count is a difference
+                    n_tok[i] -= sum(len(tokenize(texts[i][s:e])) for s, e in spans)
+                    d.remove_clean_many([(s, e, "c4_line") for s, e in spans])
                     texts[i] = d.clean_text
-                    toks[i] = tokenize(texts[i])
         if self.fineweb:
-            fw = batch_signals(texts, cfgs, frozenset({"fineweb"}), toks)
-            for i, s in enumerate(fw):
+            for i, t in enumerate(texts):
+                c = cfgs[i]["fineweb"]
+                s = fineweb(t, n_tok[i], int(c.get("short_line_len", 30)))
                 sigs[i].update(s)
                 fail(i, (r := decide_fineweb(s, cfgs[i]["fineweb"])) and f"fineweb:{r}")
         for d, s, r in zip(batch, sigs, reasons, strict=True):

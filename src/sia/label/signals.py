@@ -152,11 +152,30 @@ def gopher_quality_batch(
 
 
 # -- Gopher repetition (lines and paragraphs; n-grams are batched below) --------------------------
+def split_lines_runs(text: str) -> list[str]:
+    """`re.split(r"\\n+", text)` with str.split: the non-empty lines, plus the empty first/last
+    item the regex yields when `text` starts or ends with a newline (order is not needed)."""
+    lines = [s for s in text.split("\n") if s]
+    if text.startswith("\n") or not text:
+        lines.append("")
+    if text.endswith("\n") and len(text) > 0:
+        lines.append("")
+    return lines
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """`re.split(r"\\n{2,}", text.strip())` with str.split."""
+    t = text.strip()
+    if "\n\n" not in t:
+        return [t]
+    return [p.lstrip("\n") for p in t.split("\n\n") if p and p != "\n"]
+
+
 def repetition_lines(text: str) -> dict[str, float]:
     n = max(len(text), 1)
-    paras = _PARA_RE.split(text.strip())
+    paras = split_paragraphs(text)
     pd, pc = dup_count_chars(paras)
-    lines = _LINES_RE.split(text)
+    lines = split_lines_runs(text)
     ld, lc = dup_count_chars(lines)
     return {
         "gr_dup_para_frac": pd / len(paras),
@@ -175,6 +194,26 @@ def _groups(key: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     return pos[order], starts, sizes
 
 
+def _greedy_dup_mask(pos: list[int], gid: list[int], n: int) -> list[bool]:
+    """The anchor's left-to-right scan, visiting only positions whose n-gram occurs twice or more
+    (every other position is a first and only occurrence: it can neither count nor matter later).
+    A repeat counts its n words and skips the next n-1 positions, which are then not remembered
+    either -- exactly as the anchor does. Returns which of `pos` count."""
+    out = [False] * len(pos)
+    seen: set[int] = set()
+    nxt = -1
+    for j, p in enumerate(pos):
+        if p < nxt:
+            continue
+        g = gid[j]
+        if g in seen:
+            out[j] = True
+            nxt = p + n
+        else:
+            seen.add(g)
+    return out
+
+
 def ngram_fractions(
     ta: TokenArrays,
     text_lens: Sequence[int],
@@ -186,8 +225,7 @@ def ngram_fractions(
     top[b, j]: characters of the most frequent `top_ns[j]`-gram (words joined by one space) times
     its count, over the text length; ties go to the n-gram seen first (as Counter.most_common).
     dup[b, j]: characters of words inside repeated `dup_ns[j]`-grams over the text length. Like the
-    anchor, a scan from the left counts a repeated n-gram and jumps past it, so a run of r
-    consecutive repeated positions counts n * ceil(r / n) words; computed per run in closed form.
+    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_chars`).
 
     An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n looks only at the
     positions whose shorter n-gram repeated: after n = 2 the arrays shrink fast on real text.
@@ -228,14 +266,14 @@ def ngram_fractions(
             p = f[sel]
             top[d[sel], top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * c[sel] / tl[d[sel]]
         if n in dup_ns and rep.any():
-            flag = np.zeros(n_tot + 2, np.int8)
-            flag[pos + 1] = pos != np.repeat(first, gsz)
-            edges = np.diff(flag)
-            s = np.flatnonzero(edges == 1)
-            e = np.flatnonzero(edges == -1) - 1
-            k = (e - s) // n + 1
-            chars = cum[s + k * n] - cum[s]
-            dup[:, dup_ns.index(n)] = np.bincount(doc[s], weights=chars, minlength=b) / tl
+            keep = np.repeat(rep, gsz)
+            gid = np.repeat(np.arange(gsz.size), gsz)[keep]
+            p = pos[keep]
+            order = np.argsort(p)
+            p = p[order]
+            hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[order].tolist(), n), dtype=bool)]
+            chars = cum[hit + n] - cum[hit]
+            dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
         cand = np.sort(pos[np.repeat(rep, gsz)])
     return top, dup
 
