@@ -21,7 +21,10 @@ TOP_HOSTS = 20
 KEPT_COLOR = "#4e79a7"
 REJECTED_COLOR = "#e15759"
 OUT_COLOR = "#59a14f"
-REJECT_PALETTE = ("#e15759", "#b07aa1", "#9c755f", "#ff9da7", "#d37295", "#8f2d56", "#f28e2b", "#7b4173")
+REJECT_PALETTE = (
+    "#e15759", "#b07aa1", "#9c755f", "#ff9da7", "#d37295", "#8f2d56",
+    "#f28e2b", "#7b4173", "#c44e52", "#a5678e", "#ce6dbd", "#843c39",
+)  # fmt: skip
 
 
 def _esc(s: str) -> str:

@@ -188,8 +188,8 @@ def _timings_section(s: dict[str, Any]) -> str:
     rows = []
     for stage, r in (s.get("timings") or {}).items():
         if isinstance(r, dict):
-            rate = f"{r['docs'] / r['seconds']:,.0f}" if r["seconds"] else "–"
-            rows.append([stage, f"{r['seconds']:.2f}", f"{r['docs']:,}", rate])
+            rate = f"{r['docs'] / r['seconds']:,.0f}" if r["seconds"] and r["docs"] else "–"
+            rows.append([stage, f"{r['seconds']:.2f}", f"{r['docs']:,}" if r["docs"] else "–", rate])
     if not rows:
         return ""
     return "<h2>Stage time</h2>" + _table(["stage", "seconds (all workers)", "documents", "docs/s"], rows)

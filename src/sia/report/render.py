@@ -74,17 +74,11 @@ def _meta_rows(rec: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("authors", "; ".join(map(str, rec["authors"]))))
     if rec.get("dup"):
         rows.append(("dup", json.dumps(rec["dup"], ensure_ascii=False, sort_keys=True)))
-    sig = rec.get("signals") or {}
-    if sig:
-        rows.append(
-            (
-                "signals",
-                ", ".join(
-                    f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted(sig.items())
-                ),
-            )
-        )
     return rows
+
+
+def signals_text(sig: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted(sig.items()))
 
 
 def doc_card(rec: dict[str, Any]) -> str:
@@ -102,6 +96,11 @@ def doc_card(rec: dict[str, Any]) -> str:
     cls = " ".join(token_class(t) for t in tokens)
     status = "kept" if decision == "keep" else f"rejected: {decision}"
     meta = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in _meta_rows(rec))
+    sig = rec.get("signals") or {}
+    if sig:  # many signals fold away so the text stays in view
+        text = esc(signals_text(sig))
+        cell = text if len(sig) <= 6 else f"<details><summary>{len(sig)} signals</summary>{text}</details>"
+        meta += f"<tr><th>signals</th><td>{cell}</td></tr>"
     if rec.get("input_text") is not None:
         body = marked_text(rec["input_text"], spans)
         clean = esc(rec.get("text", "")[:MAX_CHARS])

@@ -110,8 +110,8 @@ def timings_table(s: dict[str, Any]) -> Table:
         if not isinstance(r, dict):
             t.caption = f"{stage}: {r}" if not t.caption else f"{t.caption}; {stage}: {r}"
             continue
-        rate = r["docs"] / r["seconds"] if r["seconds"] else 0.0
-        t.add_row(stage, f"{r['seconds']:.2f}", num(r["docs"]), f"{rate:,.0f}")
+        rate = f"{r['docs'] / r['seconds']:,.0f}" if r["seconds"] and r["docs"] else "–"
+        t.add_row(stage, f"{r['seconds']:.2f}", num(r["docs"]) if r["docs"] else "–", rate)
     return t
 
 
