@@ -278,3 +278,10 @@ def test_main_report_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         main_report(["--help"])
     assert e.value.code == 0
     assert main_report([str(tmp_path / "nothing")]) == 2
+
+
+def test_a_run_with_no_documents_still_gets_a_report(tmp_path: Path) -> None:
+    out = build_out(tmp_path, "jsonl", docs=[])
+    text = write_report(out).read_text(encoding="utf-8")
+    assert "no duplicate clusters recorded" in text and "0 of 0" not in text
+    assert 'id="doc-filter"' in text
