@@ -246,7 +246,7 @@ def build_html(out_dir: Path, per_reason: int = PER_REASON, seed: int = 0) -> st
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:">
 <title>sia report — {esc(out_dir.resolve().name)}</title>
 <style>{CSS}
 {_reason_css(reasons)}</style>
