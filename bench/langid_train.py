@@ -34,6 +34,9 @@ def counts(rows: list[tuple[str, str]], nmax: int, bits: int) -> np.ndarray:
 
 
 def tune(train: list[tuple[str, str]]) -> None:
+    """Grid on an internal split of the train half: model settings, then tier-2 trigger thresholds."""
+    import sia.label.langid as lid
+
     half = [xxhash.xxh32_intdigest(t.encode()) % 2 for _, t in train]
     a = [r for r, h in zip(train, half) if h == 0]
     b = [r for r, h in zip(train, half) if h == 1]
@@ -44,7 +47,23 @@ def tune(train: list[tuple[str, str]]) -> None:
             for alpha in (0.01, 0.03, 0.3):
                 m = CharNgramNB.from_counts(CLASSES, c, nmax, bits, alpha)
                 ok = [merge.get(m.predict(t)[0], m.predict(t)[0]) == merge.get(lang, lang) for lang, t in b]
-                print(f"bits={bits} nmax={nmax} alpha={alpha}: {np.mean(ok):.4f}")
+                print(f"NB alone bits={bits} nmax={nmax} alpha={alpha}: {np.mean(ok):.4f}")
+    model = CharNgramNB.from_counts(CLASSES, counts(a, NMAX, BITS), NMAX, BITS, ALPHA)
+    lid._nordic = lambda: model  # the half-A model, for this process only
+    six = {"nn": "no", "nb": "no"}
+    for nordic_max in (0.5, 0.7, 0.9, 1.01):
+        for unsure in (0.0, 0.5):
+            lid.NORDIC_MAX_P, lid.UNSURE_P = nordic_max, unsure
+            det = lid.Detector("sia")
+            acc: dict[str, list[bool]] = {}
+            for lang, t in b:
+                pred = det.classify(t)[0]
+                acc.setdefault(six.get(lang, lang), []).append(six.get(pred, pred) == six.get(lang, lang))
+            per = {k: float(np.mean(v)) for k, v in acc.items()}
+            print(
+                f"two-tier NORDIC_MAX_P={nordic_max} UNSURE_P={unsure}: macro-6 {np.mean(list(per.values())):.4f}"
+                f" is {per['is']:.3f}"
+            )
 
 
 def main() -> None:
@@ -53,10 +72,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=NB_PATH)
     args = ap.parse_args()
     train, _ = split(load())
-    train = [r for r in train if r[0] in CLASSES]
     if args.tune:
-        tune(train)
+        tune([r for r in train if r[0] in CLASSES])
         return
+    train = [r for r in train if r[0] in CLASSES]
     c = counts(train, NMAX, BITS)
     if c.max() >= 1 << 16:
         raise SystemExit("counts overflow uint16")
