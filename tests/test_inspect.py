@@ -142,3 +142,10 @@ def test_main_inspect_cli(out: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
         with pytest.raises(SystemExit) as e:
             main_inspect(argv)
         assert e.value.code == (0 if argv == ["--help"] else 2)
+
+
+def test_plain_reason_view_shrinks_other_reasons_spans(out: Path) -> None:
+    c = _console(color=False)
+    inspect(out, reason="repeated", sample=1, console=c)
+    text = c.export_text()
+    assert "[~boilerplate: 2,230 chars~][-repeated: \nÁður en hann" in text

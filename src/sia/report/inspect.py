@@ -2,7 +2,8 @@
 
 Removed spans are drawn in their reason's colour (struck through) and a legend says how much
 each reason took. Without colour (output piped to a file) each span is bracketed instead,
-``[-reason: text-]``, so the reasons stay readable. ``--reason R`` shows only the spans of R with
+``[-reason: text-]`` (in a ``--reason`` view, other reasons' spans shrink to
+``[~reason: N chars~]``), so the reasons stay readable. ``--reason R`` shows only the spans of R with
 some context around them, from a deterministic sample of the documents R touched.
 """
 
@@ -39,7 +40,9 @@ def _span_text(text: str, sp: Span, plain: bool, focus: bool = True) -> Text:
         body = f"{body[: LONG_SPAN - 100]} … {len(body) - LONG_SPAN + 100:,} chars … {body[-100:]}"
     style = f"{rich_style(sp.reason)} strike" if focus else "dim strike"
     out = Text()
-    if plain:
+    if plain and not focus:  # another reason's span around the one in front: just say it is there
+        out.append(f"[~{sp.reason}: {sp.end - sp.start:,} chars~]")
+    elif plain:
         out.append(f"[-{sp.reason}: {body}-]")
     else:
         out.append(body, style=style)
