@@ -1,5 +1,8 @@
 """Word splitting on real sentences of several scripts."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from sia.text.words import count_words, split_words, word_spans
 
 
@@ -52,3 +55,15 @@ def test_thai_characters_keep_their_marks():
 def test_empty_and_punctuation_only():
     assert split_words("") == []
     assert count_words(" ... --- !!! ") == 0
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_spans_are_ordered_disjoint_and_free_of_spaces(text):
+    spans = word_spans(text)
+    prev = 0
+    for s, e in spans:
+        assert prev <= s < e
+        assert not any(c.isspace() for c in text[s:e])
+        prev = e
+    assert count_words(text) == len(spans) == len(split_words(text))
