@@ -34,14 +34,15 @@ def _plain(console: Console) -> bool:
     return console.color_system is None
 
 
-def _span_text(text: str, sp: Span, plain: bool, focus: bool = True) -> Text:
+def _span_text(text: str, sp: Span, plain: bool, focus: bool = True, full: int | None = None) -> Text:
+    """`sp` (clipped to the view) as styled text; `full` is the whole span's length."""
     body = text[sp.start : sp.end]
     if len(body) > LONG_SPAN:
         body = f"{body[: LONG_SPAN - 100]} … {len(body) - LONG_SPAN + 100:,} chars … {body[-100:]}"
     style = f"{rich_style(sp.reason)} strike" if focus else "dim strike"
     out = Text()
     if plain and not focus:  # another reason's span around the one in front: just say it is there
-        out.append(f"[~{sp.reason}: {sp.end - sp.start:,} chars~]")
+        out.append(f"[~{sp.reason}: {full or sp.end - sp.start:,} chars~]")
     elif plain:
         out.append(f"[-{sp.reason}: {body}-]")
     else:
@@ -63,7 +64,8 @@ def document_text(doc: Document, plain: bool = False, start: int = 0, end: int |
             continue
         s, e = max(sp.start, start), min(sp.end, end)
         out.append(text[pos:s])
-        out.append_text(_span_text(text, Span(s, e, sp.reason, sp.repl), plain, focus in (None, sp.reason)))
+        clipped = Span(s, e, sp.reason, sp.repl)
+        out.append_text(_span_text(text, clipped, plain, focus in (None, sp.reason), sp.end - sp.start))
         pos = e
     out.append(text[pos:end])
     return out
