@@ -20,7 +20,7 @@ import regex
 
 from sia.repair.langdata import markers, stopwords
 from sia.text.segment import SENTENCE, Segment, blocks, segment
-from sia.text.words import word_spans
+from sia.text.words import split_words, word_spans
 
 FEATURES = (
     "bias",
@@ -110,13 +110,29 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     spans = word_spans(text)
     stops = stopwords(lang) if lang else frozenset()
     ws = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    lower = [text[s:e].lower() for s, e in spans]
-    is_stop = np.fromiter((w in stops for w in lower), dtype=np.float64, count=len(spans))
-    is_cap = np.fromiter((text[s].isupper() for s, _ in spans), dtype=np.float64, count=len(spans))
-    has_case = np.fromiter(
-        (text[s].isupper() or text[s].islower() for s, _ in spans), dtype=np.float64, count=len(spans)
-    )
-    wlen = np.fromiter((e - s for s, e in spans), dtype=np.float64, count=len(spans))
+    low = text.lower()
+    if len(low) == len(text):
+        lower = split_words(low)
+    else:  # lower-casing changed a length ("İ"): slice word by word
+        lower = [text[s:e].lower() for s, e in spans]
+    is_stop = np.fromiter(map(stops.__contains__, lower), dtype=np.float64, count=len(spans))
+    we = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
+    firsts = "".join([text[i] for i in ws.tolist()])
+    lo_f, up_f = firsts.lower(), firsts.upper()
+    if len(lo_f) == len(firsts) == len(up_f):
+        f32 = np.frombuffer(firsts.encode("utf-32-le"), dtype=np.uint32)
+        lo32 = np.frombuffer(lo_f.encode("utf-32-le"), dtype=np.uint32)
+        up32 = np.frombuffer(up_f.encode("utf-32-le"), dtype=np.uint32)
+        is_cap = (f32 != lo32).astype(np.float64)
+        has_case = (lo32 != up32).astype(np.float64)
+    else:
+        is_cap = np.fromiter((c.isupper() for c in firsts), dtype=np.float64, count=len(firsts))
+        has_case = np.fromiter(
+            (c.isupper() or c.islower() for c in firsts), dtype=np.float64, count=len(firsts)
+        )
+    wlen = (we - ws).astype(np.float64)
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
     us = np.array([u.start for u in units], dtype=np.int64)
     ue = np.array([u.end for u in units], dtype=np.int64)
     a = np.searchsorted(ws, us)
@@ -151,7 +167,7 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     rep = np.zeros(n)
     sym = np.zeros(n)
     bullet = np.zeros(n)
-    digits = np.zeros(n)
+    digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     for i, t in enumerate(norm):
         if nw[i] <= 8 and t.startswith(prefixes):
             marker[i] = 1.0
@@ -161,7 +177,6 @@ def page_units(text: str, lang: str | None) -> PageUnits:
             sym[i] = 1.0
         if _BULLET.match(texts[i]):
             bullet[i] = 1.0
-        digits[i] = sum(ch.isdigit() for ch in t) / max(1, len(t))
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | (not stops))
     gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))

@@ -32,37 +32,44 @@ def stopword_langs() -> tuple[str, ...]:
 
 
 @functools.cache
-def _stopword_index() -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
-    """word -> indices of the languages whose list holds it (one dict for all languages)."""
+def _stopword_index() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """All lists as one sparse table: word -> row; row's entries (language, weight) in CSR form."""
     langs = stopword_langs()
     acc: dict[str, list[int]] = {}
     for i, lang in enumerate(langs):
         for w in stopwords(lang):
             acc.setdefault(w, []).append(i)
-    return {w: np.array(v, dtype=np.int32) for w, v in acc.items()}, langs
+    rows = {w: r for r, w in enumerate(acc)}
+    lens = np.array([len(v) for v in acc.values()], dtype=np.int64)
+    indptr = np.concatenate(([0], np.cumsum(lens)))
+    cols = np.fromiter((i for v in acc.values() for i in v), dtype=np.int64, count=int(indptr[-1]))
+    return rows, indptr, cols, lens, langs
 
 
-def guess_lang(words: list[str], max_words: int = 3000) -> tuple[str | None, float]:
+def guess_lang(words: list[str], max_words: int = 1500) -> tuple[str | None, float]:
     """Language whose stop-word list covers most of `words` (lower-cased), and that coverage.
 
-    Long lists (Korean, Russian: thousands of forms) would win on coverage alone, so each
-    language's hit count is weighted by how concentrated its list is: hits on words that are
-    stop words in many languages count less (divided by the number of lists that hold them).
+    Long lists (Korean, Russian: thousands of forms) would win on coverage alone, so a hit on a
+    word that is a stop word in k languages counts 1/k for each of them.
     """
-    index, langs = _stopword_index()
-    hits = np.zeros(len(langs), dtype=np.float64)
-    raw = np.zeros(len(langs), dtype=np.int64)
-    n = 0
-    for w in words[:max_words]:
-        n += 1
-        ix = index.get(w)
-        if ix is not None:
-            hits[ix] += 1.0 / len(ix)
-            raw[ix] += 1
-    if n == 0 or not hits.any():
+    rows, indptr, cols, lens, langs = _stopword_index()
+    words = words[:max_words]
+    if not words:
         return None, 0.0
-    best = int(np.argmax(hits))
-    return langs[best], float(raw[best]) / n
+    get = rows.get
+    hit_rows = np.fromiter((r for r in map(get, words) if r is not None), dtype=np.int64)
+    if len(hit_rows) == 0:
+        return None, 0.0
+    rows_u, counts = np.unique(hit_rows, return_counts=True)
+    ln = lens[rows_u]
+    # gather the entries of the hit rows only (ragged gather)
+    first = np.repeat(indptr[rows_u] - np.concatenate(([0], np.cumsum(ln)[:-1])), ln)
+    entries = first + np.arange(int(ln.sum()))
+    per_entry = np.repeat(counts.astype(np.float64), ln)
+    weighted = np.bincount(cols[entries], weights=per_entry / np.repeat(ln, ln), minlength=len(langs))
+    raw = np.bincount(cols[entries], weights=per_entry, minlength=len(langs))
+    best = int(np.argmax(weighted))
+    return langs[best], float(raw[best]) / len(words)
 
 
 @functools.cache
@@ -80,11 +87,11 @@ def marker_langs() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in (DATA / "markers").glob("*.toml")))
 
 
-def doc_lang(lang: str | None, text: str, max_chars: int = 20_000) -> str | None:
+def doc_lang(lang: str | None, text: str, max_chars: int = 5_000) -> str | None:
     """`lang` if a stage already set it, else the best stop-word guess over the text's start."""
     if lang:
         return lang.split("_")[0].split("-")[0]
     from sia.text.words import split_words
 
-    guess, _ = guess_lang([w.lower() for w in split_words(text[:max_chars])])
+    guess, _ = guess_lang(split_words(text[:max_chars].lower()))
     return guess

@@ -186,7 +186,7 @@ def _emit(text: str, s: int, e: int, out: list[Segment]) -> None:
 def _add(text: str, s: int, e: int, out: list[Segment]) -> None:
     """Append [s, e); a long fragment is cut where flattening joined two blocks."""
     kind = _kind(text, s, e)
-    if kind == SENTENCE or len(_WORD_RE.findall(text, s, e)) <= LONG_RUN_WORDS:
+    if kind == SENTENCE or e - s < 4 * LONG_RUN_WORDS or len(_WORD_RE.findall(text, s, e)) <= LONG_RUN_WORDS:
         out.append(Segment(s, e, kind))
         return
     pos = s
