@@ -6,7 +6,7 @@ bundled web pages (examples/pages). A few percent are copied into a later shard 
 few with their last sentence dropped, as crawls repeat pages, so the dedup stages have work
 across shard boundaries. Deterministic: the same arguments give the same bytes.
 
-    .venv/bin/python bench/ray_corpus.py OUT_DIR [--shards 6] [--docs N] [--pages] [--copies K]
+    .venv/bin/python bench/ray_corpus.py OUT_DIR [--shards 6] [--docs N] [--pages N] [--copies K]
 
 `--copies K` repeats the whole corpus K times (documents renamed) for throughput runs.
 """
@@ -66,17 +66,17 @@ def page_docs() -> list[dict]:
 
 
 def build(
-    out: Path, shards: int = 6, docs: int = 0, pages: bool = False, copies: int = 1, shared: Path = SHARED
+    out: Path, shards: int = 6, docs: int = 0, pages: int = 0, copies: int = 1, shared: Path = SHARED
 ) -> list[Path]:
     rows = lingua_docs(shared)
     # interleave languages so every shard holds many (a stride, not a shuffle: reproducible)
     stride = 7
     rows = [r for s in range(stride) for r in rows[s::stride]]
     rows += treebank_docs(shared)
-    if pages:
-        rows += page_docs()
     if docs:
-        rows = rows[:docs]
+        rows = rows[-docs:]  # the treebank documents and the last lingua ones
+    if pages:
+        rows += page_docs()[:pages]
     dup = []
     for i in range(0, len(rows), 37):  # ~3% exact copies
         dup.append({**rows[i], "id": rows[i]["id"] + "-copy"})
@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--shards", type=int, default=6)
-    ap.add_argument("--docs", type=int, default=0, help="keep the first N base documents (0: all)")
-    ap.add_argument("--pages", action="store_true", help="add the bundled web pages")
+    ap.add_argument("--docs", type=int, default=0, help="keep the last N lingua+treebank documents (0: all)")
+    ap.add_argument("--pages", type=int, default=0, help="add the first N bundled web pages (max 376)")
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--shared", type=Path, default=SHARED)
     a = ap.parse_args(argv)

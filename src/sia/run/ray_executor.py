@@ -19,6 +19,7 @@ system, or a bucket mounted with a FUSE driver that supports rename; see docs/ra
 from __future__ import annotations
 
 import resource
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 from sia.config import PipelineConfig
 from sia.io.errors import InputError
+from sia.run import local
 from sia.run.local import RunResult, ShardJob, run_pipeline, run_shard
 
 
@@ -61,13 +63,41 @@ def _register(classes: dict[str, type]) -> None:
             _REGISTRY[name] = cls
 
 
+def _portable(cls: type) -> type:
+    """Resolve a custom stage's string annotations here, where its module is importable.
+
+    Ray ships a class from the driver's script or an uninstalled module by value; with
+    ``from __future__ import annotations`` its field types are strings that the config loader
+    could not resolve in a worker, where that module does not exist.
+    """
+    own = cls.__dict__.get("__annotations__", {})
+    if cls.__module__.split(".")[0] != "sia" and any(isinstance(v, str) for v in own.values()):
+        hints = typing.get_type_hints(cls)
+        cls.__annotations__ = {k: hints.get(k, v) for k, v in own.items()}
+    return cls
+
+
 def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
+_RUN: list[str] = [""]  # the run whose stage objects this worker process caches
+
+
 def _shard_task(job: ShardJob, classes: dict[str, type]) -> dict[str, Any]:
     _register(classes)
-    res = run_shard(job)
+    if _RUN[0] != job.work:
+        # Ray reuses worker processes across runs of one driver; stage objects keep per-shard
+        # state (loaded combine results, apply cursors) keyed by shard number, not by run
+        local._CACHE.clear()
+        _RUN[0] = job.work
+    try:
+        res = run_shard(job)
+    except BaseException:
+        # Ray may retry this shard in this same process; stage objects cached here can hold the
+        # failed attempt's per-shard state (an apply cursor, a half-filled buffer): drop them
+        local._CACHE.clear()
+        raise
     return {**res, "peak_rss": _peak_rss()}
 
 
@@ -76,8 +106,18 @@ def _call_task(fn: Callable[[Any], Any], item: Any, classes: dict[str, type]) ->
     return fn(item)
 
 
-def _final_stats(job: ShardJob) -> Path:
-    return Path(job.work) / "stats" / f"part-{job.shard:05d}.json"
+def _finished(job: ShardJob) -> bool:
+    """Whether `job` has nothing left to do, judged from the markers `run_shard` writes last.
+
+    A shard with final stats is done in every pass (a completed run deletes the earlier passes'
+    stores); an earlier pass is done once its store's stats file exists (named as `run_shard`
+    names it: ``part-NNNNN.pkl.stats.json``).
+    """
+    work, name = Path(job.work), f"part-{job.shard:05d}"
+    if (work / "stats" / f"{name}.json").exists():
+        return True
+    store = work / f"pass{job.pass_index:02d}" / f"{name}.pkl.zst"
+    return store.with_suffix(".stats.json").exists()
 
 
 class RayRunner:
@@ -90,7 +130,7 @@ class RayRunner:
         self.ray = ray
         self.progress = progress
         reg = registry()
-        self.classes = {s["name"]: reg[s["name"]] for s in cfg.stages if s.get("name") in reg}
+        self.classes = {s["name"]: _portable(reg[s["name"]]) for s in cfg.stages if s.get("name") in reg}
         self.classes_ref = ray.put(self.classes)
         task_opts: dict[str, Any] = {"num_cpus": opts.num_cpus, "max_retries": opts.max_retries}
         if opts.memory:
@@ -108,9 +148,7 @@ class RayRunner:
         self.peak_rss: dict[int, int] = {}  # pass index -> largest worker RSS seen (bytes)
 
     def run_jobs(self, jobs: list[ShardJob]) -> None:
-        # a shard with final stats is finished in every pass (the driver deletes earlier passes'
-        # markers once a run completes, so without this a rerun would redo them)
-        jobs = [j for j in jobs if not _final_stats(j).exists()]
+        jobs = [j for j in jobs if not _finished(j)]
         ray = self.ray
         todo = list(reversed(jobs))
         running: dict[Any, ShardJob] = {}
