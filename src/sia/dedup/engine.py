@@ -9,10 +9,12 @@ observe / finish_shard
     (quality, length, cluster weight, id/source hash), ids and sources (Parquet) and whatever the
     subclass needs to verify pairs (signatures, shingle hashes).
 combine
-    1. `pmap` over partitions: sort the keys of all shards (plus the persistent index's keys in that
-       range), emit candidate edges inside each run of equal keys (star to the run's first member
-       plus the chain of neighbours), drop index-index edges and a document's match with its own
-       earlier indexed copy (same id and source), verify candidates (subclass), write edges.
+    1. `pmap` over key partitions: sort the keys of all shards (plus the persistent index's keys in
+       that range), emit candidate pairs inside each run of equal keys (star to the run's first
+       member plus the chain of neighbours), drop index-index pairs, and route each pair by its
+       hash to one verification bucket. `pmap` over buckets: unique pairs, drop a document's match
+       with its own earlier indexed copy (same id and source), verify (subclass), write edges --
+       so a pair sharing many band keys is verified once.
     2. Connected components over all edge files (`components.py`, disk-backed labels).
     3. One survivor per component by the rule below, similarity of each removed document to its
        survivor, per-shard decision tables (Parquet).
@@ -39,6 +41,7 @@ import numpy as np
 import xxhash
 
 from sia.dedup.components import connected_components
+from sia.dedup.hashing import splitmix64
 from sia.dedup.index import DedupIndex
 from sia.dedup.store import load_table, save_json, save_npy, save_npz, save_table, take_strings
 from sia.record import Document
@@ -177,7 +180,9 @@ class ClusterDedup:
 
     def combine(self, work: Path, n_shards: int, pmap: PMap) -> dict[str, Any]:
         res = _Resolver(work, n_shards, self._index())
-        stats = pmap(self._partition_task, [(work, n_shards, p) for p in range(self.partitions)])  # type: ignore[attr-defined]
+        parts = list(range(self.partitions))  # type: ignore[attr-defined]
+        pmap(self._partition_task, [(work, n_shards, p) for p in parts])
+        stats = pmap(self._verify_task, [(work, n_shards, q) for q in parts])
         n_cand = sum(s[0] for s in stats)
         n_edges = sum(s[1] for s in stats)
         total = res.n + res.m
@@ -202,7 +207,8 @@ class ClusterDedup:
             "indexed_added": int(appended),
         }
 
-    def _partition_task(self, args: tuple[Path, int, int]) -> tuple[int, int]:
+    def _partition_task(self, args: tuple[Path, int, int]) -> int:
+        """Candidate pairs from the keys of partition `p`, split into verification buckets."""
         work, n_shards, p = args
         res = _Resolver(work, n_shards, self._index())
         keys, nodes = [], []
@@ -219,10 +225,8 @@ class ClusterDedup:
             ik, irow = res.index.keys_in_range(lo, hi)
             keys.append(ik)
             nodes.append(irow + res.n)
-        out = work / f"edges-p{p:04d}.npy"
         if not keys:
-            save_npy(out, np.zeros((0, 2), np.int64))
-            return 0, 0
+            keys, nodes = [np.zeros(0, U64)], [np.zeros(0, np.int64)]
         k = np.concatenate(keys)
         g = np.concatenate(nodes)
         order = np.lexsort((g, k))
@@ -237,7 +241,38 @@ class ClusterDedup:
         v = np.concatenate([g[chain + 1], g[chain + 1]])
         lo_, hi_ = np.minimum(u, v), np.maximum(u, v)
         keep = (lo_ != hi_) & (lo_ < res.n)  # index-index pairs were settled when indexed
-        pairs = np.unique(np.stack([lo_[keep], hi_[keep]], axis=1), axis=0)
+        pairs = _unique_pairs(lo_[keep], hi_[keep])
+        # a pair shares several keys, so it can come from several partitions: route every pair
+        # to one verification bucket by its own hash, so each pair is verified once
+        bits = self._pbits()
+        with np.errstate(over="ignore"):
+            ph = splitmix64(pairs[:, 0].astype(U64) * U64(0x9E3779B97F4A7C15) ^ pairs[:, 1].astype(U64))
+        bucket = (ph >> U64(64 - bits)).astype(np.int64) if bits else np.zeros(len(pairs), np.int64)
+        order = np.argsort(bucket, kind="stable")
+        bounds = np.searchsorted(bucket[order], np.arange(self.partitions + 1))  # type: ignore[attr-defined]
+        pairs = pairs[order]
+        save_npz(
+            work / f"cand-p{p:04d}.npz",
+            **{f"q{q}": pairs[bounds[q] : bounds[q + 1]] for q in range(self.partitions)},  # type: ignore[attr-defined]
+        )
+        return len(pairs)
+
+    def _verify_task(self, args: tuple[Path, int, int]) -> tuple[int, int]:
+        """Unique candidate pairs of verification bucket `q`: drop self-matches, verify, save edges."""
+        work, n_shards, q = args
+        res = _Resolver(work, n_shards, self._index())
+        parts = []
+        for p in range(self.partitions):  # type: ignore[attr-defined]
+            with np.load(work / f"cand-p{p:04d}.npz") as z:
+                a = z[f"q{q}"]
+            if a.size:
+                parts.append(a)
+        out = work / f"edges-p{q:04d}.npy"
+        if not parts:
+            save_npy(out, np.zeros((0, 2), np.int64))
+            return 0, 0
+        cat = np.concatenate(parts)
+        pairs = _unique_pairs(cat[:, 0], cat[:, 1])
         if pairs.size and res.m:
             # a re-run must not find a document to be a duplicate of its own indexed copy
             vi = pairs[:, 1] >= res.n
@@ -400,6 +435,14 @@ class ClusterDedup:
             else:
                 doc.dup = {"cluster": dec["cluster"][r], "size": int(dec["size"][r])}
         return batch
+
+
+def _unique_pairs(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Sorted unique (u, v) rows (node numbers < 2**32, so one uint64 per pair)."""
+    packed = np.unique((u.astype(U64) << U64(32)) | v.astype(U64))
+    return np.stack(
+        [(packed >> U64(32)).astype(np.int64), (packed & U64(0xFFFFFFFF)).astype(np.int64)], axis=1
+    )
 
 
 def _load_decisions(path: Path) -> dict[str, Any] | None:
