@@ -11,6 +11,7 @@ documents per second per core. Writes bench/results/langid.md.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import sys
@@ -198,6 +199,10 @@ def main() -> None:
     L = ["# Language identification (held-out Leipzig sentences)", ""]
     L.append(
         f"Command: `.venv/bin/python bench/langid_eval.py` — {platform.processor() or platform.machine()}, one core."
+    )
+    L.append(
+        f"Load average at the end of the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(a shared machine: speeds vary several-fold between runs; accuracies do not)."
     )
     L.append(
         f"Held-out half of lingua_sentences_dev.tsv.xz: {len(test)} sentences, 75 languages; "
