@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from sia.bench.minhash import sentences
@@ -30,10 +31,19 @@ OUT = Path(__file__).parent / "results" / "dedup.md"
 def build(folder: Path, n_docs: int, n_files: int = 20) -> tuple[int, int]:
     sents = sentences()
     rng = random.Random(0)
+    with ExitStack() as stack:
+        files = [
+            stack.enter_context(open(folder / f"part-{i:03d}.jsonl", "w", encoding="utf-8"))
+            for i in range(n_files)
+        ]
+        exact, near = _write(files, n_docs, sents, rng)
+    return exact, near
+
+
+def _write(files, n_docs: int, sents: list[str], rng: random.Random) -> tuple[int, int]:
     docs: list[str] = []
     exact = near = 0
-    files = [open(folder / f"part-{i:03d}.jsonl", "w", encoding="utf-8") for i in range(n_files)]
-    per = -(-n_docs // n_files)
+    per = -(-n_docs // len(files))
     for d in range(n_docs):
         r = rng.random()
         if docs and r < 0.05:
@@ -57,8 +67,6 @@ def build(folder: Path, n_docs: int, n_files: int = 20) -> tuple[int, int]:
             else:
                 docs[rng.randrange(len(docs))] = text
         files[d // per].write(json.dumps({"id": f"d{d:08d}", "text": text}, ensure_ascii=False) + "\n")
-    for f in files:
-        f.close()
     return exact, near
 
 

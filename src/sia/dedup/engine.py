@@ -41,7 +41,7 @@ import numpy as np
 import xxhash
 
 from sia.dedup.components import connected_components
-from sia.dedup.hashing import splitmix64
+from sia.dedup.hashing import sorted_unique, splitmix64
 from sia.dedup.index import DedupIndex
 from sia.dedup.store import load_table, save_json, save_npy, save_npz, save_table, take_strings
 from sia.record import Document
@@ -439,7 +439,7 @@ class ClusterDedup:
 
 def _unique_pairs(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Sorted unique (u, v) rows (node numbers < 2**32, so one uint64 per pair)."""
-    packed = np.unique((u.astype(U64) << U64(32)) | v.astype(U64))
+    packed = sorted_unique((u.astype(U64) << U64(32)) | v.astype(U64))
     return np.stack(
         [(packed >> U64(32)).astype(np.int64), (packed & U64(0xFFFFFFFF)).astype(np.int64)], axis=1
     )

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from sia.dedup.engine import ClusterDedup, _Resolver
-from sia.dedup.hashing import text_shingles
+from sia.dedup.hashing import sorted_unique, text_shingles
 from sia.dedup.minhash import band_keys, signatures
 from sia.dedup.store import save_npy
 from sia.record import Document
@@ -35,16 +35,12 @@ SUB_BATCH = 256  # documents hashed together (measured fastest: fits the CPU cac
 def doc_shingle_sets(sh: np.ndarray, counts: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-document sorted unique 32-bit shingle hashes (at most `cap`), concatenated + counts."""
     nd = counts.size
-    doc = np.repeat(np.arange(nd, dtype=np.int64), counts)
-    h32 = (sh >> np.uint64(32)).astype(np.uint32)
-    order = np.lexsort((h32, doc))
-    doc, h32 = doc[order], h32[order]
-    keep = np.ones(doc.size, dtype=bool)
-    keep[1:] = (doc[1:] != doc[:-1]) | (h32[1:] != h32[:-1])
-    doc, h32 = doc[keep], h32[keep]
+    doc = np.repeat(np.arange(nd, dtype=np.uint64), counts)
+    packed = sorted_unique((doc << np.uint64(32)) | (sh >> np.uint64(32)))  # sorted by (doc, hash)
+    doc = (packed >> np.uint64(32)).astype(np.int64)
+    h32 = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     starts = np.searchsorted(doc, np.arange(nd))
-    rank = np.arange(doc.size) - starts[doc]
-    keep = rank < cap
+    keep = (np.arange(doc.size) - starts[doc]) < cap
     doc, h32 = doc[keep], h32[keep]
     return h32, np.bincount(doc, minlength=nd).astype(np.int64)
 
