@@ -107,7 +107,11 @@ def main() -> None:
             res[s[0]].append(prf(kept_text(s[2], p, t), s[4]))
         f = np.mean([np.mean([x[2] for x in v]) for v in res.values()])
         r = min(np.mean([x[1] for x in v]) for v in res.values())
-        print(f"t={t:.3f} F1={f:.4f} minR={r:.4f}")
+        per = " ".join(
+            f"{k}: P={np.mean([x[0] for x in v]):.3f} R={np.mean([x[1] for x in v]):.3f} F={np.mean([x[2] for x in v]):.3f}"
+            for k, v in res.items()
+        )
+        print(f"t={t:.3f} F1={f:.4f} minR={r:.4f}  {per}")
         if r >= 0.95 and f > best[0]:
             best = (f, float(t))
     if best[0] == 0.0:  # recall goal unreachable on dev: take the best F1 outright

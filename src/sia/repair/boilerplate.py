@@ -48,7 +48,7 @@ class Model:
         p = self._predict(pu)
         if max_fragment_run > 0:
             run = np.expm1(pu.X[:, FEATURES.index("log_frag_run")])
-            outside = pu.X[:, FEATURES.index("in_main")] == 0
+            outside = pu.X[:, FEATURES.index("after_main")] == 1
             p = np.where((run >= max_fragment_run - 0.5) & outside, 0.0, p)
         return p
 

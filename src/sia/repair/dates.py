@@ -38,6 +38,9 @@ def _patterns(lang: str) -> tuple[regex.Pattern, dict[str, int]]:
         if tw
         else r"(?:\s*[,|\-–]?\s*(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?:\s*(?P<ap>[ap]\.?\s?m\.?))?(?![\d:]))?"
     )
+    after = "|".join(regex.escape(w) for w in m.get("time_after", []))
+    if after:
+        time = time[:-2] + rf"(?:\s*(?:{after})(?![\p{{L}}]))?)?"
     filler = r"(?:\s+\p{Ll}{1,3})?"  # "18 de junio de 2024"
     dmy = rf"(?P<d1>[0-3]?\d)\.?{filler}\s+(?P<m1>{names})\.?,?{filler}\s+(?P<y1>(?:19|20)\d\d)"
     mdy = rf"(?P<m2>{names})\.?\s+(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d)"

@@ -91,7 +91,13 @@ def doc_lang(lang: str | None, text: str, max_chars: int = 5_000) -> str | None:
     """`lang` if a stage already set it, else the best stop-word guess over the text's start."""
     if lang:
         return lang.split("_")[0].split("-")[0]
+    return _guess_prefix(text[:max_chars])
+
+
+@functools.lru_cache(maxsize=1024)
+def _guess_prefix(prefix: str) -> str | None:
+    """Cached: `metadata` and `boilerplate` ask about the same page one after the other."""
     from sia.text.words import split_words
 
-    guess, _ = guess_lang(split_words(text[:max_chars].lower()))
+    guess, _ = guess_lang(split_words(prefix.lower()))
     return guess

@@ -33,7 +33,7 @@ from sia.stage import register
 
 _CAP = r"\p{Lu}[\p{L}\p{M}'’\-]*\.?"
 # a person's name: 2-3 capitalised words, name particles allowed between them
-_NAME = rf"{_CAP}(?:\s+(?:(?:van|von|de|da|der|den|del|la|le|bin|al)\s+)*{_CAP}){{1,2}}"
+_NAME = rf"{_CAP}(?:[ \t]+(?:(?:van|von|de|da|der|den|del|la|le|bin|al)[ \t]+)*{_CAP}){{1,2}}"
 _SENT_END = regex.compile(r"[.!?…][\"'”“’»)]*(?=\s)")
 _SLASH_CREDIT = regex.compile(
     r"\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}.\-]*){0,3}\s*/\s*\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}.\-]*){0,2}"
@@ -44,7 +44,7 @@ _SLASH_CREDIT = regex.compile(
 def _byline_patterns(lang: str) -> tuple[regex.Pattern | None, regex.Pattern | None]:
     m = markers(lang)
     joiners = "and|og|und|et|y|e|i|och|en|&|,"
-    names = rf"(?P<names>{_NAME}(?:\s*(?:{joiners})\s+{_NAME}){{0,3}})"
+    names = rf"(?P<names>{_NAME}(?:[ \t]*(?:{joiners})[ \t]+{_NAME}){{0,3}})"
     before = after = None
     if m.get("byline_before"):
         alt = "|".join(regex.escape(w) for w in m["byline_before"])
@@ -62,6 +62,18 @@ def _credit_pattern(lang: str) -> regex.Pattern | None:
         return None
     alt = "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
     return regex.compile(rf"(?:{alt})")
+
+
+def _standalone(text: str, s: int, e: int, slack: int) -> bool:
+    """True when [s, e) is not inside prose: at most `slack` characters share its line on the left,
+    and what follows on the line does not continue a sentence (lower-case word)."""
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    le = len(text) if le < 0 else le
+    right = text[e:le].lstrip(" \t,|-–:")
+    if right[:1].islower():
+        return False
+    return slack == 0 or s - ls <= slack or le - e <= slack
 
 
 def _split_names(s: str) -> list[str]:
@@ -121,21 +133,26 @@ class Metadata:
         cuts: list[tuple[int, int, str]] = []
         anchors: list[tuple[int, int]] = []
 
-        dates = find_dates(text, lang, 0, head) or (find_dates(text, "en", 0, head) if lang != "en" else [])
-        if dates:
-            d = dates[0]
-            if doc.published is None:
-                doc.published = d.iso
-            anchors.append((d.start, d.end))
-
         before, after = _byline_patterns(lang)
         by = None
         for pat in (after, before):
             if pat is None:
                 continue
-            m = pat.search(text, 0, head)
-            if m and (by is None or m.start() < by.start()):
-                by = m
+            for m in pat.finditer(text, 0, head):
+                if _standalone(text, m.start(), m.end(), 0):
+                    if by is None or m.start() < by.start():
+                        by = m
+                    break
+        dates = find_dates(text, lang, 0, head) or (find_dates(text, "en", 0, head) if lang != "en" else [])
+        # a date in prose ("On June 18, 2024 the council ...") is no anchor: accept one next to the
+        # byline, one with a time of day, or one standing on its own line
+        for d in dates:
+            near_by = by is not None and (abs(d.start - by.end()) <= 40 or abs(by.start() - d.end) <= 40)
+            if near_by or "T" in d.iso or _standalone(text, d.start, d.end, 30):
+                if doc.published is None:
+                    doc.published = d.iso
+                anchors.append((d.start, d.end))
+                break
         if by is not None:
             if not doc.authors:
                 doc.authors = _split_names(by.group("names"))

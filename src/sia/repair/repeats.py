@@ -26,17 +26,15 @@ import numpy as np
 from sia.record import Document
 from sia.repair.spans import merge_gaps
 from sia.stage import register
-from sia.text.words import word_spans
+from sia.text.words import split_words, word_spans
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _word_ids(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
+def _word_ids(words: list[str]) -> np.ndarray:
     vocab: dict[str, int] = {}
     get = vocab.setdefault
-    return np.fromiter(
-        (get(text[s:e].lower(), len(vocab)) for s, e in spans), dtype=np.int64, count=len(spans)
-    )
+    return np.fromiter((get(w, len(vocab)) for w in words), dtype=np.int64, count=len(words))
 
 
 def _ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
@@ -88,12 +86,18 @@ def _widen(text: str, s: int, e: int) -> tuple[int, int]:
 
 def find_repeats(text: str, min_words: int = 8) -> list[tuple[int, int]]:
     """Character spans of `text` that repeat an earlier span of >= `min_words` words."""
-    spans = word_spans(text)
-    if len(spans) <= min_words:
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing changed a length ("İ"): compare case-sensitively
+        low = text
+    words = split_words(low)
+    if len(words) <= min_words:
         return []
-    ids = _word_ids(text, spans)
+    runs = repeated_word_runs(_word_ids(words), min_words)
+    if not runs:
+        return []
+    spans = word_spans(text)  # offsets only when something repeats: most pages have nothing
     out = []
-    for a, b in repeated_word_runs(ids, min_words):
+    for a, b in runs:
         out.append(_widen(text, spans[a][0], spans[b - 1][1]))
     return out
 
