@@ -354,7 +354,10 @@ class LangId:
 
     def _cut_foreign(self, doc: Document, text: str, det: Detector) -> None:
         cuts = []
-        for a, b in pieces(text):
+        spans = pieces(text)
+        if len(spans) < 2:
+            spans = []  # the one piece is the document, already labelled
+        for a, b in spans:
             seg = text[a:b]
             if count_words(seg) < self.foreign_min_words:
                 continue
