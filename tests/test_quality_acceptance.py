@@ -45,7 +45,7 @@ def test_seed_article_is_kept_by_every_family():
     assert doc.decision == "keep", doc.signals
     s = doc.signals
     assert s["gq_stop_words"] >= 10  # Icelandic stop words found (the English list finds none)
-    assert s["gr_dup_5_gram"] == 0.0
+    assert s["gr_dup_5_gram"] < 0.05  # "til Norður - Kóreu í" recurs; nothing like the seed's 0.41
     assert s["fw_line_punct"] == 1.0
 
 

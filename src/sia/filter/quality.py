@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sia.label.signals import DUP_NS, TOP_NS, batch_signals, fineweb, tokenize
+from sia.label.signals import DUP_NS, TOP_NS, batch_signals, fineweb, token_options, tokenize
 from sia.label.signals_c4 import c4_lines
 from sia.langs import thresholds, thresholds_shared
 from sia.record import Document
@@ -127,7 +127,7 @@ class Quality:
         cfgs = [thresholds_shared(self.lang or d.lang, dirs) for d in batch]
         texts = [d.clean_text for d in batch]
         fams = frozenset(f for f in ("gopher_repetition", "gopher_quality") if getattr(self, f))
-        toks = [tokenize(t) for t in texts]
+        toks = [tokenize(t, *token_options(c)) for t, c in zip(texts, cfgs, strict=True)]
         sigs = batch_signals(texts, cfgs, fams, toks)
         n_tok = [len(t) for t in toks]
         reasons: list[str | None] = [None] * len(batch)
@@ -158,7 +158,7 @@ class Quality:
                 if res.reject is None and res.dropped and c.get("remove_lines") and reasons[i] is None:
                     spans = _merge_adjacent(res.dropped)
                     # tokens never cross a line break, so the kept text's count is a difference
-                    n_tok[i] -= sum(len(tokenize(texts[i][s:e])) for s, e in spans)
+                    n_tok[i] -= sum(len(tokenize(texts[i][s:e], *token_options(cfgs[i]))) for s, e in spans)
                     d.remove_clean_many([(s, e, "c4_line") for s, e in spans])
                     texts[i] = d.clean_text
         if self.fineweb:

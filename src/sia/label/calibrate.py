@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from sia.label.signals import TOP_NS, batch_signals, tokenize
+from sia.label.signals import TOP_NS, batch_signals, token_options, tokenize
 from sia.langs import thresholds
 
 N_STOP_WORDS = 14
@@ -203,7 +203,7 @@ def calibrate(
     batch: list[str] = []
 
     def flush() -> None:
-        toks = [tokenize(t) for t in batch]
+        toks = [tokenize(t, *token_options(base)) for t in batch]
         sigs = batch_signals(batch, [base] * len(batch), toks=toks)
         for t, tk, s in zip(batch, toks, sigs, strict=True):
             df.add(tk)

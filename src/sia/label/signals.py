@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -29,16 +30,47 @@ from typing import Any
 import numpy as np
 import regex
 
-from sia.text.words import WORD_RE
+from sia.text.words import _NOSPACE
 
-# sia's words, plus one token per punctuation mark or symbol (runs of dots/hyphens kept whole)
-TOKEN_RE = regex.compile(rf"{WORD_RE.pattern}|\.{{2,}}|-{{2,}}|\S", regex.V1)
-# The same tokens for text without any script written without spaces: the word class needs no
-# set difference there, which makes the pattern ~1.7x faster. _MAYBE_NOSPACE covers (a superset
-# of) those scripts' blocks, checked first with a plain range class.
+# Tokens: sia's word rule (sia.text.words: letters, marks and digits; scripts written without
+# spaces one character a token) with the anchor's token boundaries inside a run of non-space
+# characters: the anchor (spaCy) splits off leading and trailing punctuation but keeps most inner
+# punctuation ("example.com", "a_b", "17:00", "1,000", "user@host"), and splits only a hyphen or
+# one of : / < > = before a letter ("Norður-Kóreu" is three tokens, "COVID-19" one), a comma
+# between letters, a period between a lower- and an upper-case letter, an operator between
+# digits ("0-62") and a final 's. URLs are one token. Every other punctuation mark or symbol is a
+# token of its own (a run of dots or of hyphens is one token).
 _W = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
-_JOIN = r"(?:['’\-‐\u00ad]|(?<=\p{N})[.,](?=\p{N}))"
-_TOKEN_SPACED_RE = regex.compile(rf"{_W}+(?:{_JOIN}{_W}+)*|\.{{2,}}|-{{2,}}|\S")
+_W_SPACED = rf"[{_W[1:-1]}--[{_NOSPACE}]]"
+_JOIN = (
+    r"(?:['’](?![sS](?![\p{L}\p{N}]))"  # apostrophe, but a final 's is its own token
+    r"|[‐\u00ad_@&%~$§]+"
+    r"|(?<=[\p{L}\p{M}])-(?=\p{N})"  # COVID-19
+    r"|[:/<>=](?=\p{N})"  # 17:00, 3/4
+    r"|(?<=\p{N}),|,(?=\p{N})"  # 1,000
+    r"|(?<!\p{Ll})\.(?=[\p{L}\p{N}])|\.(?=[\p{N}\p{Ll}])"  # example.com, 3.14; not end.Start
+    r")"
+)
+_JOIN_HYPHEN = r"|-(?=[\p{L}\p{M}])"  # languages whose anchor tokenizer keeps "Etelä-Suomen" whole
+_ORDINAL = r"\p{N}+\.(?![\p{L}\p{N}])|"  # languages whose anchor tokenizer keeps "22." whole
+_URL = r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]'\"”’»]"
+_PUNCT = r"['’][sS](?![\p{L}\p{N}])|\.{2,}|-{2,}|\S"
+
+
+@lru_cache(maxsize=8)
+def _token_res(hyphen_splits: bool, ordinal_period: bool) -> tuple[regex.Pattern, regex.Pattern]:
+    """(pattern for any text, faster pattern for text without scripts written without spaces)."""
+    join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
+    ordn = _ORDINAL if ordinal_period else ""
+    ws = _W_SPACED
+    full = regex.compile(
+        rf"{_URL}|{ordn}{ws}+(?:{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{_PUNCT}", regex.V1
+    )
+    # without such scripts the word class needs no set difference: ~1.7x faster
+    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{join}{_W}+)*|{_PUNCT}")
+    return full, spaced
+
+
 _NOSPACE_BLOCKS = (
     (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF), (0x2E80, 0x9FFF),
     (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x11600, 0x116FF),
@@ -62,11 +94,18 @@ DUP_NS = (5, 6, 7, 8, 9, 10)
 _CLASS = np.zeros(0x110000, np.uint8)
 
 
-def tokenize(text: str) -> list[str]:
-    """Words and punctuation tokens of `text` (see module docstring)."""
+def tokenize(text: str, hyphen_splits: bool = True, ordinal_period: bool = False) -> list[str]:
+    """Words and punctuation tokens of `text` (see above); the two switches come from the
+    language file's ``[tokens]`` table."""
+    full, spaced = _token_res(hyphen_splits, ordinal_period)
     if text.isascii() or not _MAYBE_NOSPACE.search(text):
-        return _TOKEN_SPACED_RE.findall(text)
-    return TOKEN_RE.findall(text)
+        return spaced.findall(text)
+    return full.findall(text)
+
+
+def token_options(cfg: dict[str, Any]) -> tuple[bool, bool]:
+    t = cfg.get("tokens") or {}
+    return bool(t.get("hyphen_splits", True)), bool(t.get("ordinal_period", False))
 
 
 def _classes(cps: np.ndarray) -> np.ndarray:
@@ -105,14 +144,18 @@ def token_arrays(token_lists: Sequence[list[str]]) -> TokenArrays:
     cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
     cls = _classes(cps) if n else np.zeros(0, np.uint8)
     no_letter = cls >= 2
-    num = np.flatnonzero(cls == 2)
-    if num.size:  # numbers may hold letters ("19th", "3D"); most are plain digits
+    is_word = cls <= 2
+    # numbers may hold letters ("19th", "3D") and a multi-character punctuation token may too
+    # ("’s"): look inside those few; most are plain digits
+    num = np.flatnonzero((cls == 2) | ((cls == 3) & (lens > 1)))
+    if num.size:
         sel = [flat[i] for i in num.tolist()]
         plain = np.fromiter(map(str.isdigit, sel), bool, len(sel))
         for j in np.flatnonzero(~plain).tolist():
             if _HAS_LETTER_RE.search(sel[j]):
                 no_letter[num[j]] = False
-    return TokenArrays(counts, np.repeat(np.arange(b), counts), h, lens, cls <= 2, no_letter)
+                is_word[num[j]] = True
+    return TokenArrays(counts, np.repeat(np.arange(b), counts), h, lens, is_word, no_letter)
 
 
 def dup_count_chars(items: list[str]) -> tuple[int, int]:
@@ -307,7 +350,7 @@ def batch_signals(
     (stop words, FineWeb's short-line length); `toks` are the texts' tokens if already known.
     C4 is separate: it edits lines (signals_c4)."""
     if toks is None:
-        toks = [tokenize(t) for t in texts]
+        toks = [tokenize(t, *token_options(c)) for t, c in zip(texts, cfgs, strict=True)]
     out: list[dict[str, float]] = [{} for _ in texts]
     if not families & {"gopher_repetition", "gopher_quality"}:
         ta = None
