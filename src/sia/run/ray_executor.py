@@ -19,6 +19,7 @@ system, or a bucket mounted with a FUSE driver that supports rename; see docs/ra
 from __future__ import annotations
 
 import resource
+import time
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,7 @@ def _shard_task(job: ShardJob, classes: dict[str, type]) -> dict[str, Any]:
         # state (loaded combine results, apply cursors) keyed by shard number, not by run
         local._CACHE.clear()
         _RUN[0] = job.work
+    cpu = time.process_time()
     try:
         res = run_shard(job)
     except BaseException:
@@ -98,7 +100,7 @@ def _shard_task(job: ShardJob, classes: dict[str, type]) -> dict[str, Any]:
         # failed attempt's per-shard state (an apply cursor, a half-filled buffer): drop them
         local._CACHE.clear()
         raise
-    return {**res, "peak_rss": _peak_rss()}
+    return {**res, "peak_rss": _peak_rss(), "cpu_seconds": time.process_time() - cpu}
 
 
 def _call_task(fn: Callable[[Any], Any], item: Any, classes: dict[str, type]) -> Any:
@@ -146,6 +148,7 @@ class RayRunner:
         self.max_in_flight = max(1, cap)
         self.submitted = 0  # tasks submitted (tests check that a finished run submits none)
         self.peak_rss: dict[int, int] = {}  # pass index -> largest worker RSS seen (bytes)
+        self.cpu_seconds = 0.0  # CPU time of the shard tasks (immune to other load on the nodes)
 
     def run_jobs(self, jobs: list[ShardJob]) -> None:
         jobs = [j for j in jobs if not _finished(j)]
@@ -164,6 +167,7 @@ class RayRunner:
                     res = ray.get(ref)  # raises the task's own exception type (RayTaskError subclass)
                     p = job.pass_index
                     self.peak_rss[p] = max(self.peak_rss.get(p, 0), res.get("peak_rss", 0))
+                    self.cpu_seconds += res.get("cpu_seconds", 0.0)
                     if self.progress is not None:
                         self.progress.advance(res["docs"] if p == 0 else 0, 0)
                         self.progress.shard_done()
