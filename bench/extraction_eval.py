@@ -113,7 +113,10 @@ def main() -> None:
         "Goals: block lines F1 >= 0.85, flattened F1 >= 0.80, recall >= 0.95 in both.",
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n")
+    old = OUT.read_text() if OUT.exists() else ""
+    mark = "<!-- trafilatura-eval -->"  # keep the section bench/extraction_trafilatura_eval.py adds
+    tail = old[old.index(mark) :] if mark in old else ""
+    OUT.write_text("\n".join(lines) + "\n" + ("\n" + tail if tail else ""))
     print("\n".join(lines))
 
 
