@@ -51,6 +51,8 @@ _JOIN = (
     r"|(?<!\p{Ll})\.(?=[\p{L}\p{N}])|\.(?=[\p{N}\p{Ll}])"  # example.com, 3.14; not end.Start
     r")"
 )
+# a join is tried only where one of its characters stands (one class test instead of every branch)
+_JOIN_GUARD = r"(?=['’‐\u00ad_@&%~$§\-:/<>=,.])"
 _JOIN_HYPHEN = r"|-(?=[\p{L}\p{M}])"  # languages whose anchor tokenizer keeps "Etelä-Suomen" whole
 _ORDINAL = r"\p{N}+\.(?![\p{L}\p{N}])|"  # languages whose anchor tokenizer keeps "22." whole
 _URL = r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]'\"”’»]"
@@ -64,10 +66,10 @@ def _token_res(hyphen_splits: bool, ordinal_period: bool) -> tuple[regex.Pattern
     ordn = _ORDINAL if ordinal_period else ""
     ws = _W_SPACED
     full = regex.compile(
-        rf"{_URL}|{ordn}{ws}+(?:{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{_PUNCT}", regex.V1
+        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{_PUNCT}", regex.V1
     )
     # without such scripts the word class needs no set difference: ~1.7x faster
-    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{join}{_W}+)*|{_PUNCT}")
+    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{_JOIN_GUARD}{join}{_W}+)*|{_PUNCT}")
     return full, spaced
 
 

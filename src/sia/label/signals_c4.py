@@ -79,7 +79,8 @@ def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
         start, pos = pos, pos + len(raw)
         res.lines += 1
         line = raw.strip()
-        n_words = len(line.split()) if min_wpl > 0 else 0  # counted before citations go, as C4 does
+        # enough words? (counted before citations go, as C4 does; split no further than needed)
+        few_words = min_wpl > 0 and len(line.split(None, min_wpl - 1)) < min_wpl
         if max_wl > 0 and len(line) > max_wl and any(len(w) > max_wl for w in line.split()):
             res.dropped.append((start, pos))
             continue
@@ -88,7 +89,7 @@ def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
         if terminal and (not line.endswith(END_PUNCT) or line.endswith("...")):
             res.dropped.append((start, pos))
             continue
-        if min_wpl > 0 and n_words < min_wpl:
+        if few_words:
             res.dropped.append((start, pos))
             continue
         if phrases:
