@@ -131,7 +131,7 @@ class Boilerplate:
             text = doc.clean_text
             if not text.strip():
                 continue
-            lang = doc_lang(doc.lang, text)
+            lang = doc_lang(doc.lang, doc.text)
             cuts, _ = boilerplate_cuts(text, lang, self.threshold, self.max_fragment_run)
             if cuts:
                 doc.remove_clean_many(merge_gaps(text, [(s, e, self.reason) for s, e in cuts]))

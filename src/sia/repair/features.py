@@ -20,7 +20,7 @@ import regex
 
 from sia.repair.langdata import markers, stopwords
 from sia.text.segment import SENTENCE, Segment, blocks, segment
-from sia.text.words import split_words, word_spans
+from sia.text.words import word_spans
 
 FEATURES = (
     "bias",
@@ -51,8 +51,8 @@ FEATURES = (
     "log_frag_run",
     "words_after_main",
 )
-_SYMBOLS = regex.compile(r"[©|»›•@#]|https?:|www\.|\.com\b")
-_BULLET = regex.compile(r"^\s*(?:[•\-*–·▪►]|\d+[.)])\s")
+_SYMBOLS = regex.compile(r"[©|»›•@#]|https?:|www\.|\.com\b", regex.IGNORECASE)
+_BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
 
 
 @functools.cache
@@ -112,7 +112,7 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     ws = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
     low = text.lower()
     if len(low) == len(text):
-        lower = split_words(low)
+        lower = [low[s:e] for s, e in spans]
     else:  # lower-casing changed a length ("İ"): slice word by word
         lower = [text[s:e].lower() for s, e in spans]
     is_stop = np.fromiter(map(stops.__contains__, lower), dtype=np.float64, count=len(spans))
@@ -160,23 +160,22 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     bsent = np.bincount(bidx, weights=nw * sentence, minlength=nb)
     bunits = np.bincount(bidx, minlength=nb)
     prefixes = _marker_prefixes(lang or "en")
-    texts = [text[u.start : u.end] for u in units]
-    norm = [t.strip().lower() for t in texts]
-    counts = Counter(t for t, w in zip(norm, nw.tolist()) if w <= 6)
+    short = np.nonzero(nw <= 8)[0].tolist()
+    norm = {i: text[us[i] : ue[i]].lower() for i in short}
+    counts = Counter(t for i, t in norm.items() if nw[i] <= 6)
     marker = np.zeros(n)
     rep = np.zeros(n)
-    sym = np.zeros(n)
-    bullet = np.zeros(n)
-    digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
-    for i, t in enumerate(norm):
-        if nw[i] <= 8 and t.startswith(prefixes):
+    for i, t in norm.items():
+        if t.startswith(prefixes):
             marker[i] = 1.0
         if nw[i] <= 6 and counts[t] >= 2:
             rep[i] = 1.0
-        if _SYMBOLS.search(t):
-            sym[i] = 1.0
-        if _BULLET.match(texts[i]):
-            bullet[i] = 1.0
+    # symbols and bullets: one pass over the page, then per-unit counts by position
+    sym_pos = np.array([m.start() for m in _SYMBOLS.finditer(text)], dtype=np.int64)
+    sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
+    bul_pos = np.array([m.start() for m in _BULLET.finditer(text)], dtype=np.int64)
+    bullet = np.isin(us, bul_pos).astype(np.float64)
+    digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | (not stops))
     gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))

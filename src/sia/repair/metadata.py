@@ -128,7 +128,7 @@ class Metadata:
 
     def extract(self, doc: Document) -> None:
         text = doc.clean_text
-        lang = doc_lang(doc.lang, text) or "en"
+        lang = doc_lang(doc.lang, doc.text) or "en"
         head = min(len(text), self.head_chars)
         cuts: list[tuple[int, int, str]] = []
         anchors: list[tuple[int, int]] = []

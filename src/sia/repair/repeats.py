@@ -7,7 +7,7 @@ n-gram (n = `min_words`) is hashed; an n-gram whose hash occurred at an earlier 
 repeat, and the union of repeated n-grams (their words not inside the first occurrence) gives
 the removed spans. Overlapping repeated n-grams chain, so a repeated span of any length >= n is
 found whole -- that is the "extend the match" step, done by a coverage count. Everything is
-numpy over word ids, O(words · n), so a 5 MB document takes well under a second.
+numpy over 64-bit word keys, O(words · n), so a 5 MB document takes about a second.
 
 Why n = 8 by default: bench/repair_speed.py also counts how many words of clean text (treebank
 documents, human-extracted article bodies) fall in repeated n-grams: at n = 8 it is under 0.5 %
@@ -31,31 +31,29 @@ from sia.text.words import split_words, word_spans
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _word_ids(words: list[str]) -> np.ndarray:
-    vocab: dict[str, int] = {}
-    get = vocab.setdefault
-    return np.fromiter((get(w, len(vocab)) for w in words), dtype=np.int64, count=len(words))
+def _word_keys(words: list[str]) -> np.ndarray:
+    """64-bit key per word: Python's string hash (SipHash, computed in C). Its per-process salt
+    does not matter: only equality inside one document is used, so results are the same in every
+    process (a 64-bit collision inside one page is negligible)."""
+    return np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
 
 
-def _ngram_hashes(ids: np.ndarray, n: int) -> np.ndarray:
-    """64-bit hash of every window of `n` word ids (random word keys, polynomial combine)."""
-    rng = np.random.default_rng(0x51A)
-    keys = rng.integers(1, 2**63 - 1, size=int(ids.max()) + 1, dtype=np.uint64)
-    h = keys[ids]
-    m = len(ids) - n + 1
+def _ngram_hashes(keys: np.ndarray, n: int) -> np.ndarray:
+    """64-bit hash of every window of `n` word keys (polynomial combine, wrapping)."""
+    m = len(keys) - n + 1
     g = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(n):
-            g = g * _MULT + h[j : j + m]
+            g = g * _MULT + keys[j : j + m]
     return g
 
 
-def repeated_word_runs(ids: np.ndarray, n: int) -> list[tuple[int, int]]:
+def repeated_word_runs(keys: np.ndarray, n: int) -> list[tuple[int, int]]:
     """Runs [a, b) of word indices inside an n-gram that occurred earlier (first copy kept)."""
-    m = len(ids) - n + 1
+    m = len(keys) - n + 1
     if m <= 1:
         return []
-    g = _ngram_hashes(ids, n)
+    g = _ngram_hashes(keys, n)
     _, first, inv = np.unique(g, return_index=True, return_inverse=True)
     pos = np.arange(m)
     src = first[inv.reshape(-1)]
@@ -67,7 +65,7 @@ def repeated_word_runs(ids: np.ndarray, n: int) -> list[tuple[int, int]]:
     ends = rep + n
     ok = starts < ends
     starts, ends = starts[ok], ends[ok]
-    cover = np.zeros(len(ids) + 1, dtype=np.int64)
+    cover = np.zeros(len(keys) + 1, dtype=np.int64)
     np.add.at(cover, starts, 1)
     np.add.at(cover, ends, -1)
     mask = np.cumsum(cover[:-1]) > 0
@@ -92,7 +90,7 @@ def find_repeats(text: str, min_words: int = 8) -> list[tuple[int, int]]:
     words = split_words(low)
     if len(words) <= min_words:
         return []
-    runs = repeated_word_runs(_word_ids(words), min_words)
+    runs = repeated_word_runs(_word_keys(words), min_words)
     if not runs:
         return []
     spans = word_spans(text)  # offsets only when something repeats: most pages have nothing
