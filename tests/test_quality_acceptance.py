@@ -126,3 +126,17 @@ def test_english_page_judged_with_forced_icelandic_thresholds():
     # English thresholds keep it; Icelandic stop words are absent from English text
     assert judge(en, "en").decision == "keep"
     assert judge(en, "en", lang="is").decision == "gopher_quality:stop_words"
+
+
+def test_seed_after_repair_is_kept_with_icelandic_thresholds():
+    """The full document pipeline up to quality: the repaired seed (its article) passes every family."""
+    from sia.stage import registry
+
+    reg = registry()
+    names = ["normalize", "metadata", "repeats", "boilerplate", "langid", "quality"]
+    (out,) = run_inline([reg[n]() for n in names], [[Document(id="seed", text=SEED)]])
+    doc = out[0]
+    assert doc.lang == "is"
+    assert doc.decision == "keep", (doc.decision, doc.clean_text[:300])
+    assert "Rússlandsforseti" in doc.clean_text and "Mest lesið" not in doc.clean_text
+    assert doc.signals["gr_dup_5_gram"] < 0.05 and doc.signals["fw_line_punct"] == 1.0

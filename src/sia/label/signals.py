@@ -81,8 +81,10 @@ _NOSPACE_BLOCKS = (
 _MAYBE_NOSPACE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
 _PARA_RE = re.compile(r"\n{2,}")
 _LINES_RE = re.compile(r"\n+")
-# Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end
-STERM_EOL_RE = regex.compile(r"\p{Sentence_Terminal}$", regex.MULTILINE)
+# Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end.
+# Trailing spaces are allowed (the anchor does not strip): a cut made by a repair stage often
+# leaves one, and it says nothing about the line.
+STERM_EOL_RE = regex.compile(r"\p{Sentence_Terminal}[^\S\n]*$", regex.MULTILINE)
 _HAS_LETTER_RE = regex.compile(r"\p{L}")
 
 _P = np.uint64(0x100000001B3)  # rolling-hash multiplier (FNV prime)
@@ -185,8 +187,8 @@ def gopher_quality_batch(
             {
                 "gq_words": float(n_words[i]),
                 "gq_mean_word_len": float(word_chars[i] / n_words[i]) if n_words[i] else 0.0,
-                "gq_hash_ratio": text.count("#") / denom,
-                "gq_ellipsis_ratio": (text.count("...") + text.count("…")) / denom,
+                "gq_hash_ratio": float(text.count("#") / denom),
+                "gq_ellipsis_ratio": float((text.count("...") + text.count("…")) / denom),
                 "gq_bullet_lines": bullets / len(lines),
                 "gq_ellipsis_lines": ell_lines / len(lines),
                 "gq_alpha_words": float(alpha[i] / n_tok[i]) if n_tok[i] else 0.0,
