@@ -50,15 +50,24 @@ class Model:
     threshold: float
 
     def predict(self, pu: PageUnits, max_fragment_run: int = 0) -> np.ndarray:
-        """Probability that each unit is article text; with `max_fragment_run` > 0, units outside the
-        main prose run in a run of non-sentences of at least that many words get 0 (a list or menu)."""
+        """Probability that each unit is article text. With `max_fragment_run` > 0 two structural
+        rules follow the model: after the main prose run, a run of non-sentences of at least that
+        many words gets 0 (a headline list, tags); outside it, 3+ consecutive short non-sentences
+        (<= 4 words each: a menu) get 0."""
         if len(pu.units) == 0:
             return np.zeros(0)
         p = self._predict(pu)
         if max_fragment_run > 0:
-            run = np.expm1(pu.X[:, FEATURES.index("log_frag_run")])
-            outside = pu.X[:, FEATURES.index("after_main")] == 1
-            p = np.where((run >= max_fragment_run - 0.5) & outside, 0.0, p)
+            X = pu.X
+            frag = X[:, FEATURES.index("sentence")] == 0
+            run = np.expm1(X[:, FEATURES.index("log_frag_run")])
+            after = X[:, FEATURES.index("after_main")] == 1
+            outside = X[:, FEATURES.index("in_main")] == 0
+            # a list or menu after the article: many words with no sentence end
+            cut = (run >= max_fragment_run - 0.5) & after
+            # a menu anywhere outside the article: >= 3 consecutive short non-sentences
+            cut |= _short_runs(frag & (pu.words <= 4), 3) & outside
+            p = np.where(cut, 0.0, p)
         return p
 
     def _predict(self, pu: PageUnits) -> np.ndarray:
@@ -77,6 +86,19 @@ class Model:
             "w2": {k: np.asarray(v).tolist() for k, v in self.w2.items()},
             "threshold": self.threshold,
         }
+
+
+def _short_runs(mask: np.ndarray, k: int) -> np.ndarray:
+    """Members of runs of >= k consecutive True values."""
+    if not len(mask):
+        return mask
+    d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+    out = np.zeros(len(mask), dtype=bool)
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        if b - a >= k:
+            out[a:b] = True
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
