@@ -89,3 +89,16 @@ def test_banner_flattened_into_a_long_line_is_cut_sentence_by_sentence():
     cut = " ".join(text[s.start : s.end] for s in doc.removed if s.reason == "foreign")
     assert "We use cookies" in cut and "By continuing to browse" in cut
     assert "Þetta er fyrsta heimsókn" in doc.clean_text
+
+
+def test_number_heavy_lines_are_not_foreign():
+    table = "\n".join(
+        [
+            "ISBN 978-3-16-148410-0 | 320 bls. | 2004 | 4.990 kr. | 12.06.2024 | 1 2 3 4 5 6 7 8",
+            "Liverpool 38 25 9 4 86 41 84 | Arsenal 38 26 6 6 91 29 89",
+        ]
+    )
+    text = SEED[:1500] + "\n" + table + "\n" + SEED[1500:]
+    (doc,) = _run(LangId(), [Document("t", text)])
+    assert doc.lang == "is"
+    assert doc.removed == []

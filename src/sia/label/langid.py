@@ -29,7 +29,7 @@ import regex
 
 from sia.record import Document
 from sia.stage import register
-from sia.text.words import count_words
+from sia.text.words import split_words
 
 DATA = Path(__file__).parent / "data"
 NB_PATH = DATA / "langid_nordic.npz"
@@ -272,6 +272,15 @@ def detector(backend: str = "sia") -> Detector:
 
 
 # -- foreign pieces -------------------------------------------------------------------------------
+_LETTER = regex.compile(r"\p{L}")
+
+
+def letter_words(text: str) -> int:
+    """Words holding at least one letter: a piece's real length (numbers, dates, scores and
+    ISBNs carry no language, and fastText labels digit runs with random confident guesses)."""
+    return sum(1 for w in split_words(text) if _LETTER.search(w))
+
+
 _SENT_END = regex.compile(r"(?<=[.!?…;:])\s+(?=[\p{Lu}\p{N}\"'«»„“‘(\[])")
 LONG_LINE = 200  # lines longer than this are split into sentence-like pieces
 
@@ -306,7 +315,7 @@ class LangId:
     """Label each document's language on its cleaned text; optionally keep only some languages and
     cut pieces in another language (cookie banners, untranslated navigation) as ``"foreign"``.
 
-    ``foreign_min_words = 8``: shorter pieces (a name, a product title, a short quotation) are
+    ``foreign_min_words = 8`` words with a letter (`letter_words`): shorter pieces (a name, a product title, a short quotation) are
     left alone -- below that length a wrong label is likely and little text is at stake.
     ``foreign_min_score = 0.65`` (FineWeb's fastText threshold for keeping an English document):
     one English banner sentence scores 0.75-0.76. On the 1,872 sentences of the two Icelandic UD
@@ -359,7 +368,7 @@ class LangId:
             spans = []  # the one piece is the document, already labelled
         for a, b in spans:
             seg = text[a:b]
-            if count_words(seg) < self.foreign_min_words:
+            if letter_words(seg) < self.foreign_min_words:
                 continue
             lang, score, probs = det.classify_full(seg)
             if same_language(lang, doc.lang):
