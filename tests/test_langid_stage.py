@@ -102,3 +102,17 @@ def test_number_heavy_lines_are_not_foreign():
     (doc,) = _run(LangId(), [Document("t", text)])
     assert doc.lang == "is"
     assert doc.removed == []
+
+
+def test_url_lines_are_not_foreign():
+    urls = "https://www.example.com/frettir/innlent/2024/06/18/putin-heimsaekir-kim?utm_source=facebook&utm_medium=social"
+    text = (
+        SEED[:1500]
+        + "\n"
+        + urls
+        + " www.example.org/english/news/world/asia/north-korea-visit-today\n"
+        + SEED[1500:]
+    )
+    (doc,) = _run(LangId(), [Document("u", text)])
+    assert doc.lang == "is"
+    assert doc.removed == []

@@ -273,6 +273,7 @@ def detector(backend: str = "sia") -> Detector:
 
 # -- foreign pieces -------------------------------------------------------------------------------
 _LETTER = regex.compile(r"\p{L}")
+_URL = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")  # no language in addresses
 
 
 def letter_words(text: str) -> int:
@@ -367,7 +368,7 @@ class LangId:
         if len(spans) < 2:
             spans = []  # the one piece is the document, already labelled
         for a, b in spans:
-            seg = text[a:b]
+            seg = _URL.sub(" ", text[a:b])
             if letter_words(seg) < self.foreign_min_words:
                 continue
             lang, score, probs = det.classify_full(seg)
