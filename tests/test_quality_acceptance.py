@@ -50,14 +50,16 @@ def test_seed_article_is_kept_by_every_family():
 
 
 def test_raw_seed_shows_which_signals_fire():
-    doc = judge(SEED)
+    doc = judge(SEED, all_signals=True)
     # the repeated body: datatrove measures a duplicated 5-gram fraction of 0.41 (ANCHORS.md)
     assert doc.decision == "gopher_repetition:dup_5_gram"
     assert doc.signals["gr_dup_5_gram"] == pytest.approx(0.41, abs=0.01)
     # the lists line lacks terminal punctuation: 1 of 3 lines ends in a terminator
     assert doc.signals["fw_line_punct"] == pytest.approx(1 / 3)
-    # every family still computed its numbers on the rejected page
+    # with all_signals, every family still computed its numbers on the rejected page
     assert {"gq_words", "c4_sentences", "fw_newline_ratio"} <= set(doc.signals)
+    # without, C4 and FineWeb skip it, as the anchor's filter chain does
+    assert "fw_newline_ratio" not in judge(SEED).signals
 
 
 def test_headline_list_page_rejected():

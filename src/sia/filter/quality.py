@@ -4,8 +4,8 @@ Every signal lands in `doc.signals` (numbers, so `sia inspect` and calibration c
 the first rule that fails sets `doc.decision` to ``family:rule``. Families run in FineWeb's order
 (lang_score, gopher_repetition, gopher_quality, c4, fineweb); C4 may drop lines (recorded as
 removed spans, reason ``c4_line``) and FineWeb then judges the text without them, as in the FineWeb
-pipeline. Signals of all enabled families are computed even after a rule fails, so a rejected
-document still shows every number.
+pipeline. The n-gram, Gopher quality and line signals are computed for every document (they are
+batched); C4 and FineWeb skip documents already rejected unless `all_signals` is set.
 
 Thresholds come from the language file of `lang` (or of `doc.lang`) merged over the defaults
 (`sia.langs`). The stage judges `doc.clean_text`: a page is judged on what the repair stages kept.
@@ -103,7 +103,9 @@ def _merge_adjacent(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 class Quality:
     """Signals and filters of four families plus the language score; each family can be switched
     off. `lang` forces one language's thresholds (default: each document's `lang`); `langs_dir`
-    is a folder of extra ``<code>.toml`` files (e.g. written by ``sia calibrate``) tried first."""
+    is a folder of extra ``<code>.toml`` files (e.g. written by ``sia calibrate``) tried first.
+    `all_signals` computes C4 and FineWeb signals also for documents an earlier family rejected
+    (for inspection and calibration; off, they are skipped as in the anchor's filter chain)."""
 
     name: ClassVar[str] = "quality"
     gopher_quality: bool = True
@@ -113,6 +115,7 @@ class Quality:
     lang_score: bool = True
     lang: str = ""
     langs_dir: str = ""
+    all_signals: bool = False
 
     def validate(self) -> None:
         thresholds(self.lang or None, self._dirs())  # a broken language file fails at config time
@@ -150,6 +153,8 @@ class Quality:
                 fail(i, r and f"gopher_quality:{r}")
         if self.c4:
             for i, d in enumerate(batch):
+                if reasons[i] is not None and not self.all_signals:
+                    continue
                 c = cfgs[i]["c4"]
                 res = c4_lines(texts[i], c)
                 sigs[i]["c4_sentences"] = float(res.sentences)
@@ -163,6 +168,8 @@ class Quality:
                     texts[i] = d.clean_text
         if self.fineweb:
             for i, t in enumerate(texts):
+                if reasons[i] is not None and not self.all_signals:
+                    continue
                 c = cfgs[i]["fineweb"]
                 s = fineweb(t, n_tok[i], int(c.get("short_line_len", 30)))
                 sigs[i].update(s)

@@ -55,15 +55,18 @@ _JOIN = (
 _JOIN_GUARD = r"(?=['’‐\u00ad_@&%~$§\-:/<>=,.])"
 _JOIN_HYPHEN = r"|-(?=[\p{L}\p{M}])"  # languages whose anchor tokenizer keeps "Etelä-Suomen" whole
 _ORDINAL = r"\p{N}+\.(?![\p{L}\p{N}])|"  # languages whose anchor tokenizer keeps "22." whole
+_INITIALS = r"(?:\p{Lu}\.)+(?![\p{L}\p{N}])|"  # ... and "U.S." / "E." whole (English)
 _URL = r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]'\"”’»]"
 _PUNCT = r"['’][sS](?![\p{L}\p{N}])|\.{2,}|-{2,}|\S"
 
 
-@lru_cache(maxsize=8)
-def _token_res(hyphen_splits: bool, ordinal_period: bool) -> tuple[regex.Pattern, regex.Pattern]:
+@lru_cache(maxsize=16)
+def _token_res(
+    hyphen_splits: bool, ordinal_period: bool, initials: bool = False
+) -> tuple[regex.Pattern, regex.Pattern]:
     """(pattern for any text, faster pattern for text without scripts written without spaces)."""
     join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
-    ordn = _ORDINAL if ordinal_period else ""
+    ordn = (_ORDINAL if ordinal_period else "") + (_INITIALS if initials else "")
     ws = _W_SPACED
     full = regex.compile(
         rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{_PUNCT}", regex.V1
@@ -98,18 +101,24 @@ DUP_NS = (5, 6, 7, 8, 9, 10)
 _CLASS = np.zeros(0x110000, np.uint8)
 
 
-def tokenize(text: str, hyphen_splits: bool = True, ordinal_period: bool = False) -> list[str]:
-    """Words and punctuation tokens of `text` (see above); the two switches come from the
-    language file's ``[tokens]`` table."""
-    full, spaced = _token_res(hyphen_splits, ordinal_period)
+def tokenize(
+    text: str, hyphen_splits: bool = True, ordinal_period: bool = False, initials: bool = False
+) -> list[str]:
+    """Words and punctuation tokens of `text` (see above); the switches come from the language
+    file's ``[tokens]`` table."""
+    full, spaced = _token_res(hyphen_splits, ordinal_period, initials)
     if text.isascii() or not _MAYBE_NOSPACE.search(text):
         return spaced.findall(text)
     return full.findall(text)
 
 
-def token_options(cfg: dict[str, Any]) -> tuple[bool, bool]:
+def token_options(cfg: dict[str, Any]) -> tuple[bool, bool, bool]:
     t = cfg.get("tokens") or {}
-    return bool(t.get("hyphen_splits", True)), bool(t.get("ordinal_period", False))
+    return (
+        bool(t.get("hyphen_splits", True)),
+        bool(t.get("ordinal_period", False)),
+        bool(t.get("initials", False)),
+    )
 
 
 def _classes(cps: np.ndarray) -> np.ndarray:
