@@ -26,6 +26,9 @@ def _phones(text: str) -> list[str]:
         ("Telefon: 030 12345678, mobil 0171 1234567, +49 (0)30 12345678", ["030 12345678", "0171 1234567", "+49 (0)30 12345678"]),
         ("Appelez le 01 23 45 67 89 ou 01.23.45.67.89", ["01 23 45 67 89", "01.23.45.67.89"]),
         ("Tel. 555-1234", ["555-1234"]),
+        ("Rufen Sie uns an: 05507 / 91 99 488 oder 0228 - 8491 - 4444", ["05507 / 91 99 488", "0228 - 8491 - 4444"]),
+        ("tel.: (+48) 22 525 80 00, faks", ["(+48) 22 525 80 00"]),
+        ("please call\xa00344\xa0811 0072\xa0or", ["0344\xa0811 0072"]),
     ],
 )  # fmt: skip
 def test_phone_formats_of_several_countries(text, expected):
@@ -41,6 +44,7 @@ def test_phone_formats_of_several_countries(text, expected):
         "Verð: 12.990 kr., $1,299.99 eða € 1 500 000.",
         "Python 3.11.4, version 1.2.3.4 and release 10.0.19041.1.",
         "Frá 500-1000 manns á árunum 1990-1995; íbúar 1 234 567.",
+        "Árin 2024 - 2025 og 1990 / 2000; lög nr. 90/2018; leikurinn fór 3 - 2.",
         "Númerið 5551234 er pöntunarnúmer.",
     ],
 )
