@@ -6,7 +6,7 @@ bundled web pages (examples/pages). A few percent are copied into a later shard 
 few with their last sentence dropped, as crawls repeat pages, so the dedup stages have work
 across shard boundaries. Deterministic: the same arguments give the same bytes.
 
-    .venv/bin/python bench/ray_corpus.py OUT_DIR [--shards 6] [--docs N] [--pages N] [--copies K]
+    .venv/bin/python bench/ray_corpus.py OUT_DIR [--shards 6] [--docs N] [--pages N] [--copies K] [--balance]
 
 `--copies K` repeats the whole corpus K times (documents renamed) for throughput runs.
 """
@@ -66,7 +66,13 @@ def page_docs() -> list[dict]:
 
 
 def build(
-    out: Path, shards: int = 6, docs: int = 0, pages: int = 0, copies: int = 1, shared: Path = SHARED
+    out: Path,
+    shards: int = 6,
+    docs: int = 0,
+    pages: int = 0,
+    copies: int = 1,
+    shared: Path = SHARED,
+    balance: bool = False,
 ) -> list[Path]:
     rows = lingua_docs(shared)
     # interleave languages so every shard holds many (a stride, not a shuffle: reproducible)
@@ -92,7 +98,8 @@ def build(
     paths = []
     per = -(-len(allrows) // shards)
     for k in range(shards):
-        part = allrows[k * per : (k + 1) * per]
+        # balance: round-robin, so costly web pages spread over all shards (equal work per task)
+        part = allrows[k::shards] if balance else allrows[k * per : (k + 1) * per]
         data = b"".join(orjson.dumps(r) + b"\n" for r in part)
         p = out / f"shard-{k:02d}.jsonl.zst"
         p.write_bytes(zstandard.ZstdCompressor(level=19).compress(data))
@@ -108,8 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pages", type=int, default=0, help="add the first N bundled web pages (max 376)")
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--balance", action="store_true", help="deal documents round-robin to shards")
     a = ap.parse_args(argv)
-    paths = build(a.out, a.shards, a.docs, a.pages, a.copies, a.shared)
+    paths = build(a.out, a.shards, a.docs, a.pages, a.copies, a.shared, a.balance)
     print(f"{len(paths)} shards → {a.out}", file=sys.stderr)
 
 

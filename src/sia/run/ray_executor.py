@@ -149,6 +149,7 @@ class RayRunner:
         self.submitted = 0  # tasks submitted (tests check that a finished run submits none)
         self.peak_rss: dict[int, int] = {}  # pass index -> largest worker RSS seen (bytes)
         self.cpu_seconds = 0.0  # CPU time of the shard tasks (immune to other load on the nodes)
+        self.tasks: list[tuple[int, int, float]] = []  # (pass, shard, CPU s) of every finished task
 
     def run_jobs(self, jobs: list[ShardJob]) -> None:
         jobs = [j for j in jobs if not _finished(j)]
@@ -168,6 +169,7 @@ class RayRunner:
                     p = job.pass_index
                     self.peak_rss[p] = max(self.peak_rss.get(p, 0), res.get("peak_rss", 0))
                     self.cpu_seconds += res.get("cpu_seconds", 0.0)
+                    self.tasks.append((p, job.shard, res.get("cpu_seconds", 0.0)))
                     if self.progress is not None:
                         self.progress.advance(res["docs"] if p == 0 else 0, 0)
                         self.progress.shard_done()
