@@ -212,8 +212,22 @@ def main(argv: list[str] | None = None) -> None:
     chain_sia = [None if r.kept else r.decision for r in recs]
     agree = sum((a is None) == (b is None) for a, b in zip(chain_dt, chain_sia, strict=True))
     rows.append(
-        ("all four chained", agree, len(docs), len(docs) / t_dt, mb / t_dt, len(docs) / t_sia, mb / t_sia)
+        (
+            "all four chained",
+            agree,
+            len(docs),
+            len(docs) / t_dt,
+            mb / t_dt,
+            len(docs) / t_sia,
+            mb / t_sia,
+            _agree_is(docs, chain_dt, chain_sia),
+        )
     )
+    kinds = Counter((a, b) for a, b in zip(chain_dt, chain_sia, strict=True) if (a is None) != (b is None))
+    disagree["all four chained"] = kinds
+    for i, (a, b) in enumerate(zip(chain_dt, chain_sia, strict=True)):
+        if (a is None) != (b is None):
+            examples.setdefault(("all four chained", a, b), []).append(docs[i]["id"])
     print(rows[-1], flush=True)
     write_report(rows, disagree, examples, skipped, len(docs), mb)
 

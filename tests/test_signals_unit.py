@@ -193,3 +193,30 @@ def test_line_and_paragraph_splits_equal_the_regex_splits():
         t = "".join(rng.choice(["Já", "nei", "\n", "\n\n", " ", "\n\n\n"]) for _ in range(rng.randint(0, 12)))
         assert sorted(re.split(r"\n+", t)) == sorted(split_lines_runs(t)), repr(t)
         assert re.split(r"\n{2,}", t.strip()) == split_paragraphs(t), repr(t)
+
+
+def test_bullet_and_ellipsis_lines_equal_a_line_by_line_count():
+    from sia.label.signals import gopher_quality_batch
+
+    rng = random.Random(2)
+    parts = [
+        "- Innlent",
+        "• Erlent",
+        "Meira ...",
+        "Fleiri…",
+        "\n",
+        "\r\n",
+        " ",
+        " - ",
+        "...",
+        "\x0b",
+        "já",
+        "\u2028",
+    ]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    toks = [tokenize(t) for t in texts]
+    sigs = gopher_quality_batch(texts, toks, token_arrays(toks), [frozenset()] * len(texts))
+    for t, s in zip(texts, sigs, strict=True):
+        lines = t.splitlines() or [""]
+        assert s["gq_bullet_lines"] == sum(x.lstrip().startswith(("•", "-")) for x in lines) / len(lines)
+        assert s["gq_ellipsis_lines"] == sum(x.rstrip().endswith(("...", "…")) for x in lines) / len(lines)

@@ -89,6 +89,10 @@ _LINES_RE = re.compile(r"\n+")
 # leaves one, and it says nothing about the line.
 STERM_EOL_RE = regex.compile(r"\p{Sentence_Terminal}[^\S\n]*$", regex.MULTILINE)
 _HAS_LETTER_RE = regex.compile(r"\p{L}")
+# Gopher's bullet / ellipsis lines, over the whole text at once (lines as str.splitlines cuts them)
+_EOL = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BULLET_LINE_RE = regex.compile(rf"(?:^|(?<=[{_EOL}]))[^\S{_EOL}]*[•\-]")
+_ELLIPSIS_LINE_RE = regex.compile(rf"(?:\.\.\.|…)[^\S{_EOL}]*(?=[{_EOL}]|$)")
 
 _P = np.uint64(0x100000001B3)  # rolling-hash multiplier (FNV prime)
 _DOC_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -188,9 +192,13 @@ def gopher_quality_batch(
     alpha = n_tok - ta.per_doc(ta.no_letter.astype(np.float64))
     out = []
     for i, text in enumerate(texts):
-        lines = text.splitlines() or [""]
-        bullets = sum(1 for s in lines if s.lstrip().startswith(("•", "-")))
-        ell_lines = sum(1 for s in lines if s.rstrip().endswith(("...", "…")))
+        n_lines = len(text.splitlines()) or 1
+        if n_lines > 1:  # lines starting with a bullet / ending in an ellipsis
+            bullets = len(_BULLET_LINE_RE.findall(text))
+            ell_lines = len(_ELLIPSIS_LINE_RE.findall(text))
+        else:
+            bullets = int(text.lstrip().startswith(("•", "-")))
+            ell_lines = int(text.rstrip().endswith(("...", "…")))
         denom = max(n_tok[i], 1.0)
         out.append(
             {
@@ -198,8 +206,8 @@ def gopher_quality_batch(
                 "gq_mean_word_len": float(word_chars[i] / n_words[i]) if n_words[i] else 0.0,
                 "gq_hash_ratio": float(text.count("#") / denom),
                 "gq_ellipsis_ratio": float((text.count("...") + text.count("…")) / denom),
-                "gq_bullet_lines": bullets / len(lines),
-                "gq_ellipsis_lines": ell_lines / len(lines),
+                "gq_bullet_lines": bullets / n_lines,
+                "gq_ellipsis_lines": ell_lines / n_lines,
                 "gq_alpha_words": float(alpha[i] / n_tok[i]) if n_tok[i] else 0.0,
                 "gq_stop_words": float(len(stop_words[i].intersection(toks[i]))) if stop_words[i] else 0.0,
             }
