@@ -53,11 +53,30 @@ def _patterns(lang: str) -> tuple[regex.Pattern, dict[str, int]]:
     return pat, months
 
 
+_DIGITS = regex.compile(r"\d+")
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Stretches around digit runs: every date holds a number, and the big pattern is slow to
+    try at every position, so it only runs where a date can be (month names reach <= 20 chars
+    before the day, the time <= 40 chars after the year)."""
+    out: list[list[int]] = []
+    for m in _DIGITS.finditer(text, start, end):
+        a, b = max(start, m.start() - 20), min(end, m.end() + 40)
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
 def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> list[DateMatch]:
     """Every date in text[start:end] with its ISO form (minutes when a time is written)."""
     pat, months = _patterns(lang)
     out = []
-    for m in pat.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    matches = [m for a, b in _windows(text, start, end) for m in pat.finditer(text, a, b)]
+    for m in matches:
         g = m.groupdict()
         try:
             if g["y1"]:
