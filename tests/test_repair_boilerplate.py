@@ -79,3 +79,21 @@ def test_built_english_page_menu_and_lists_go():
         assert junk not in text, junk
     assert doc.title == "Storms move north as the season turns"
     assert doc.authors == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n ",
+        "Home | News | Sport",
+        "x" * 5000,
+        "word " * 3000,
+        "Ein Satz.\r\nNoch einer.\r\n",
+        "今日は晴れです。" * 200,
+    ],
+)
+def test_odd_inputs_do_not_break_the_stages(text):
+    doc = repair(text)
+    assert doc.kept
+    assert len(doc.clean_text) <= len(text)
