@@ -273,6 +273,7 @@ def main() -> None:
         )
         for th in (0.4, 0.5, 0.6, 0.7):
             add(f"{lsh} verify=exact threshold={th}", run_sia, bands=bands, rows=rows_, threshold=th)
+    add("sia 28×4 exact 0.5, check_survivor=true", run_sia, check_survivor=True)
     err = estimate_errors(main_set, gold)
     jt = jaccards(main_set, sorted(gold))
     write(rows, err, jt, len(main_set), len(gold), len(full_set))

@@ -146,3 +146,19 @@ def test_connected_components_match_union_find(tmp_path):
     labels = connected_components(n, lambda: iter(chunks), tmp_path / "labels.npy")
     # labels are the smallest member of each component, like the reference's roots
     assert np.array_equal(np.asarray(labels), ref)
+
+
+def test_check_survivor_stops_chains():
+    with gzip.open(DATA / "ud_docs.jsonl.gz", "rt", encoding="utf-8") as f:
+        sents = [s for d in map(json.loads, f) for s in d["sentences"] if len(s.split()) >= 8][:40]
+    docs = [
+        Document(id="a", text=" ".join(sents[0:10]), source="s", signals={"quality": 1.0}),
+        Document(id="b", text=" ".join(sents[2:12]), source="s"),
+        Document(id="c", text=" ".join(sents[4:14]), source="s"),
+    ]
+    chained = run(docs, 1, [NearDedup(partitions=2)])
+    assert [chained[k][0] for k in "abc"] == ["keep", "near_duplicate", "near_duplicate"]
+    assert json.loads(chained["c"][1])["similarity"] < 0.5  # removed through b
+    checked = run(docs, 1, [NearDedup(partitions=2, check_survivor=True)])
+    assert [checked[k][0] for k in "abc"] == ["keep", "near_duplicate", "keep"]
+    assert json.loads(checked["a"][1])["size"] == 2 and checked["c"][1] == "null"

@@ -22,6 +22,10 @@ combine
 apply
     per shard, documents in observe order: set ``doc.dup`` and reject removed ones.
 
+Chains: connected components can join documents that are not similar themselves (A~B, B~C).
+With `survivor_check` a removed document must reach the threshold against its survivor, or it
+is left out of the cluster and kept.
+
 Survivor rule (deterministic, independent of shards, partitions and workers): a document already
 in the index wins; then highest quality (``doc.signals[quality_signal]``, 0 when absent); then
 longest cleaned text; then smallest id, then smallest source (string order). Global document
@@ -99,6 +103,10 @@ class ClusterDedup:
 
     def verify_threshold(self) -> float:
         return 0.0
+
+    def survivor_check(self) -> bool:
+        """Whether a removed document must itself reach the threshold against its survivor."""
+        return False
 
     # -- observe --------------------------------------------------------------------------------
     def _state(self) -> dict[int, _ShardBuf]:
@@ -334,12 +342,20 @@ class ClusterDedup:
         is_surv = survivor_of == np.arange(members.size)
         rem = np.flatnonzero(~is_surv & is_new)
         sim = np.ones(members.size)
+        listed = np.ones(members.size, dtype=bool)
         if rem.size:
             sim[rem] = self.similarity(res, members[rem], members[survivor_of[rem]])
+            if self.survivor_check():
+                # a chain A~B~C must not remove C when C is not itself similar to the survivor A
+                weak = rem[sim[rem] < self.verify_threshold()]
+                listed[weak] = False
+                rem = rem[sim[rem] >= self.verify_threshold()]
+                csize = np.bincount(grp, weights=(weight * listed)[order]).astype(np.int64)
+                size_of[order] = csize[grp]
         # per-shard decision tables
         shard_of, local_of = res.shard_local(members)
         for s in range(res.n_shards):
-            sel = np.flatnonzero(is_new & (shard_of == s))
+            sel = np.flatnonzero(is_new & listed & (shard_of == s))
             sv = survivor_of[sel]
             save_table(
                 res.work / f"dec-s{s:05d}.parquet",

@@ -10,6 +10,11 @@ The engine turns shared keys into candidate pairs; `verify` decides which candid
 * ``"signature"``: the fraction of equal signature values (MinHash estimate; nothing extra stored);
 * ``"none"``: every LSH candidate is a duplicate (datatrove's behaviour).
 
+Clusters are connected components; with `check_survivor` (off by default: it lowers recall on
+the dev set from 0.990 to 0.960 at the same precision) a document is removed only if it also
+reaches `threshold` against the cluster's survivor, so chains of pairwise-similar documents
+cannot remove a document unlike the one that is kept.
+
 An edge needs similarity ≥ `threshold`. Defaults and why: docs/dedup.md (measured on real pairs
 by bench/dedup_quality.py).
 """
@@ -73,6 +78,7 @@ class NearDedup(ClusterDedup):
     threshold: float = 0.5
     verify: str = "exact"
     max_shingles: int = 4096
+    check_survivor: bool = False
     seed: int = 0
     index: str = ""
     partitions: int = 16
@@ -103,6 +109,9 @@ class NearDedup(ClusterDedup):
 
     def verify_threshold(self) -> float:
         return 0.0 if self.verify == "none" else self.threshold
+
+    def survivor_check(self) -> bool:  # type: ignore[override]
+        return self.check_survivor and self.verify != "none"
 
     # -- observe ----------------------------------------------------------------------------------
     def doc_keys(self, batch: list[Document]) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
