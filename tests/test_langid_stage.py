@@ -116,3 +116,16 @@ def test_url_lines_are_not_foreign():
     (doc,) = _run(LangId(), [Document("u", text)])
     assert doc.lang == "is"
     assert doc.removed == []
+
+
+def test_english_banner_between_chinese_sentences_is_cut():
+    zh = (
+        "北京是中华人民共和国的首都，也是全国的政治和文化中心。这座城市有三千多年的历史，拥有许多著名的古迹，"
+        "例如故宫、天坛和长城。每年都有数以百万计的游客来到北京参观。近年来，北京的交通系统发展迅速。"
+    )
+    text = zh + " " + BANNER + " " + zh
+    (doc,) = _run(LangId(), [Document("z", text)])
+    assert doc.lang == "zh"
+    cut = " ".join(text[s.start : s.end] for s in doc.removed)
+    assert cut.startswith("We use cookies") and "By continuing to browse" in cut
+    assert doc.clean_text.count("三千多年的历史") == 2

@@ -282,7 +282,7 @@ def letter_words(text: str) -> int:
     return sum(1 for w in split_words(text) if _LETTER.search(w))
 
 
-_SENT_END = regex.compile(r"(?<=[.!?…;:])\s+(?=[\p{Lu}\p{N}\"'«»„“‘(\[])")
+_SENT_END = regex.compile(r"(?<=[.!?…;:])\s+(?=[\p{Lu}\p{Lo}\p{N}\"'«»„“‘(\[])|(?<=[。！？])\s*")
 LONG_LINE = 200  # lines longer than this are split into sentence-like pieces
 
 
