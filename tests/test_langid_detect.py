@@ -74,6 +74,7 @@ def test_long_text_is_classified_on_spaced_windows_not_a_prefix():
 
 def test_text_without_letters_is_undetermined():
     assert detector().classify("") == ("und", 0.0)
+    assert detector().classify("12 34 -- 56.789 | 2024") == ("und", 0.0)
 
 
 def test_lingua_backend_is_optional_and_works_when_installed():

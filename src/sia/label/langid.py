@@ -44,6 +44,7 @@ NORDIC_MAX_P = 0.7
 UNSURE_P = 0.5
 
 _NONLETTER = regex.compile(r"[^\p{L}\p{M}]+")
+_LETTER = regex.compile(r"\p{L}")
 _P = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -215,6 +216,8 @@ class Detector:
 
     def classify_full(self, text: str) -> tuple[str, float, dict[str, float]]:
         """`classify` plus the tier-1 (or lingua) top-5 distribution it started from."""
+        if not _LETTER.search(text):
+            return "und", 0.0, {}  # digits and punctuation carry no language
         if self.backend == "lingua":
             return _lingua_classify(self._lingua, text)
         probs = fasttext_probs(text)
@@ -272,7 +275,6 @@ def detector(backend: str = "sia") -> Detector:
 
 
 # -- foreign pieces -------------------------------------------------------------------------------
-_LETTER = regex.compile(r"\p{L}")
 _URL = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")  # no language in addresses
 
 
