@@ -99,7 +99,8 @@ def one(n_docs: int, work: Path) -> dict:
             removed += sum(dec["removed"])
     t_apply = time.perf_counter() - t2
     rss = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
     return {
         "docs": n_docs,
@@ -130,7 +131,9 @@ def main() -> None:
         return
     rows = []
     for n in map(int, args.sizes.split(",")):
-        r = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        r = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
         row = json.loads(r.stdout.strip().splitlines()[-1])
         print(row, file=sys.stderr)
         rows.append(row)
