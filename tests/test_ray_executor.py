@@ -120,10 +120,15 @@ def test_worker_killed_mid_task_is_retried_without_partial_output(clean_run, tmp
     marker = tmp_path / "kill-once"
     marker.touch()
     out = tmp_path / "out"
-    run_pipeline_ray(cheap_cfg(marker, "kill"), INPUTS, out)
+    cfg = cheap_cfg(marker, "kill")
+    factory = ray_runner_factory(cfg, RayOptions(max_retries=2))
+    run_pipeline(cfg, INPUTS, out, runner_factory=factory)
     assert not marker.exists()  # the tripwire fired: a worker died with the shard half written
     assert leftovers(out) == []
     assert outputs(out) == outputs(clean_run)
+    # the corpus stages' combines fanned out over their partitions as Ray tasks too
+    n_passes = 1 + sum(n in registry() for n in CORPUS_STAGES)
+    assert factory.runner.submitted > n_passes * len(INPUTS)
 
 
 def test_stopped_run_resumes_and_finished_run_submits_nothing(clean_run, tmp_path):
