@@ -249,15 +249,6 @@ def repetition_lines(text: str) -> dict[str, float]:
     }
 
 
-def _groups(key: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group equal keys: positions in key order, each group's start there, its size."""
-    order = np.argsort(key)
-    ks = key[order]
-    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    sizes = np.diff(np.r_[starts, ks.size])
-    return pos[order], starts, sizes
-
-
 def _greedy_dup_mask(pos: list[int], gid: list[int], n: int) -> list[bool]:
     """The anchor's left-to-right scan, visiting only positions whose n-gram occurs twice or more
     (every other position is a first and only occurrence: it can neither count nor matter later).
@@ -289,7 +280,7 @@ def ngram_fractions(
     top[b, j]: characters of the most frequent `top_ns[j]`-gram (words joined by one space) times
     its count, over the text length; ties go to the n-gram seen first (as Counter.most_common).
     dup[b, j]: characters of words inside repeated `dup_ns[j]`-grams over the text length. Like the
-    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_chars`).
+    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_mask`).
 
     An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n looks only at the
     positions whose shorter n-gram repeated: after n = 2 the arrays shrink fast on real text.
@@ -307,38 +298,47 @@ def ngram_fractions(
     remaining = counts[doc] - (np.arange(n_tot) - starts[doc])  # tokens from i to its doc's end
     tl = np.maximum(np.asarray(text_lens, dtype=np.float64), 1.0)
     docmix = doc.astype(np.uint64) * _DOC_MIX
-    g = h.copy()
-    cand = np.arange(n_tot)  # positions whose (n-1)-gram repeats
+    for j, n in enumerate(top_ns):  # a document without a repeated n-gram: its first n-gram, once
+        has = counts >= n
+        s0 = starts[has]
+        top[has, j] = (cum[s0 + n] - cum[s0] + (n - 1)) / tl[has]
+    cand = np.arange(n_tot)  # positions whose (n-1)-gram repeats (sorted)
+    g = h  # hash of the (n-1)-gram at each of `cand`
     for n in range(2, max(list(top_ns) + list(dup_ns)) + 1):
-        g = g[:-1] * _P + h[n - 1 :]  # g[i]: hash of tokens i .. i+n-1
-        if n in top_ns:  # a document without a repeated n-gram: its first n-gram, once
-            has = counts >= n
-            s0 = starts[has]
-            top[has, top_ns.index(n)] = (cum[s0 + n] - cum[s0] + (n - 1)) / tl[has]
-        idx = cand[remaining[cand] >= n]
-        if idx.size == 0:
+        ok = remaining[cand] >= n
+        cand, g = cand[ok], g[ok]
+        if cand.size == 0:
             break
-        pos, gst, gsz = _groups(g[idx] ^ docmix[idx], idx)
+        g = g * _P + h[cand + n - 1]  # hash of tokens i .. i+n-1
+        key = g ^ docmix[cand]
+        order = np.argsort(key)
+        ks = key[order]
+        gst = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        gsz = np.diff(np.r_[gst, ks.size])
+        pos = cand[order]
         first = np.minimum.reduceat(pos, gst)
         rep = gsz >= 2
-        if n in top_ns and rep.any():
+        if not rep.any():
+            break
+        if n in top_ns:
             f, c = first[rep], gsz[rep]
             d = doc[f]
-            order = np.lexsort((f, -c, d))
-            ds = d[order]
-            sel = order[np.r_[True, ds[1:] != ds[:-1]]]
+            o = np.lexsort((f, -c, d))
+            ds = d[o]
+            sel = o[np.r_[True, ds[1:] != ds[:-1]]]
             p = f[sel]
             top[d[sel], top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * c[sel] / tl[d[sel]]
-        if n in dup_ns and rep.any():
-            keep = np.repeat(rep, gsz)
-            gid = np.repeat(np.arange(gsz.size), gsz)[keep]
-            p = pos[keep]
-            order = np.argsort(p)
-            p = p[order]
-            hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[order].tolist(), n), dtype=bool)]
+        rep_el = np.repeat(rep, gsz)
+        if n in dup_ns:
+            gid = np.repeat(np.arange(gsz.size), gsz)[rep_el]
+            p = pos[rep_el]
+            o = np.argsort(p)
+            p = p[o]
+            hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[o].tolist(), n), dtype=bool)]
             chars = cum[hit + n] - cum[hit]
             dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
-        cand = np.sort(pos[np.repeat(rep, gsz)])
+        keep = np.sort(order[rep_el])  # indices into cand of repeated n-grams, in position order
+        cand, g = cand[keep], g[keep]
     return top, dup
 
 
