@@ -42,6 +42,9 @@ TOPK = 5  # fastText labels kept per prediction
 # internal split of the train half (bench/langid_train.py --tune), never on the held-out half.
 NORDIC_MAX_P = 0.7
 UNSURE_P = 0.5
+# When fastText is sure a text is Norwegian, tier 2 still picks the written form (Bokmål/Nynorsk).
+NB_NN = ("nb", "nn")
+NB_NN_SPLIT = True
 
 _NONLETTER = regex.compile(r"[^\p{L}\p{M}]+")
 _LETTER = regex.compile(r"\p{L}")
@@ -125,17 +128,22 @@ class CharNgramNB:
                 [str(x) for x in z["classes"]], z["counts"], int(z["nmax"]), int(z["bits"]), float(z["alpha"])
             )
 
-    def predict(self, text: str) -> tuple[str, float]:
-        """Best class and its posterior. Log-likelihoods are divided by `nmax` before the softmax:
-        the n-grams around one character are not independent, so each character counts once."""
+    def posteriors(self, text: str) -> dict[str, float]:
+        """Class posteriors. Log-likelihoods are divided by `nmax` before the softmax: the
+        n-grams around one character are not independent, so each character counts once."""
         ids = ngram_buckets(text, self.nmax, self.bits)
         if len(ids) == 0:
-            return self.classes[0], 0.0
+            return dict.fromkeys(self.classes, 1.0 / len(self.classes))
         ll = self.logp[:, ids].sum(1, dtype=np.float64) / self.nmax
         p = np.exp(ll - ll.max())
         p /= p.sum()
-        i = int(p.argmax())
-        return self.classes[i], float(p[i])
+        return dict(zip(self.classes, p.tolist()))
+
+    def predict(self, text: str) -> tuple[str, float]:
+        """Best class and its posterior."""
+        post = self.posteriors(text)
+        best = max(post, key=post.__getitem__)
+        return best, post[best]
 
 
 # -- the two-tier detector ------------------------------------------------------------------------
@@ -225,7 +233,13 @@ class Detector:
             return "und", 0.0, {}
         ranked = list(probs.items())
         top, p_top = ranked[0]
-        if self.backend == "fasttext" or not _needs_tier2(ranked):
+        if self.backend == "fasttext":
+            return top, p_top, probs
+        if not _needs_tier2(ranked):
+            if top in NB_NN and NB_NN_SPLIT:
+                # fastText is sure it is Norwegian but weak on which written form (nn 0.59)
+                post = _nordic().posteriors(" ".join(windows(" ".join(text.split()))))
+                top = max(NB_NN, key=post.__getitem__)
             return top, p_top, probs
         flat = " ".join(text.split())
         nb_lang, nb_p = _nordic().predict(" ".join(windows(flat)))
