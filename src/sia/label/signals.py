@@ -54,6 +54,7 @@ _JOIN = (
 # a join is tried only where one of its characters stands (one class test instead of every branch)
 _JOIN_GUARD = r"(?=['’‐\u00ad_@&%~$§\-:/<>=,.])"
 _JOIN_HYPHEN = r"|-(?=[\p{L}\p{M}])"  # languages whose anchor tokenizer keeps "Etelä-Suomen" whole
+_CLITIC = r"['’](?:[sStTmMdD]|re|ve|ll|RE|VE|LL)(?![\p{L}\p{N}])"  # English: do|n't, we|'re
 _ORDINAL = r"\p{N}+\.(?![\p{L}\p{N}])|"  # languages whose anchor tokenizer keeps "22." whole
 _INITIALS = r"(?:\p{Lu}\.)+(?![\p{L}\p{N}])|"  # ... and "U.S." / "E." whole (English)
 _URL = r"(?:https?://|www\.)[^\s]*[^\s.,;:!?)\]'\"”’»]"
@@ -62,17 +63,21 @@ _PUNCT = r"['’][sS](?![\p{L}\p{N}])|\.{2,}|-{2,}|\S"
 
 @lru_cache(maxsize=16)
 def _token_res(
-    hyphen_splits: bool, ordinal_period: bool, initials: bool = False
+    hyphen_splits: bool, ordinal_period: bool, initials: bool = False, clitics: bool = False
 ) -> tuple[regex.Pattern, regex.Pattern]:
     """(pattern for any text, faster pattern for text without scripts written without spaces)."""
     join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
+    punct = _PUNCT
+    if clitics:  # the apostrophe of a clitic starts a token ("don" "'t" counts as spaCy's "do" "n't")
+        join = join.replace(r"['’](?![sS](?![\p{L}\p{N}]))", rf"['’](?!{_CLITIC[4:]})")
+        punct = _CLITIC + "|" + _PUNCT
     ordn = (_ORDINAL if ordinal_period else "") + (_INITIALS if initials else "")
     ws = _W_SPACED
     full = regex.compile(
-        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{_PUNCT}", regex.V1
+        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{punct}", regex.V1
     )
     # without such scripts the word class needs no set difference: ~1.7x faster
-    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{_JOIN_GUARD}{join}{_W}+)*|{_PUNCT}")
+    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{_JOIN_GUARD}{join}{_W}+)*|{punct}")
     return full, spaced
 
 
@@ -106,22 +111,28 @@ _CLASS = np.zeros(0x110000, np.uint8)
 
 
 def tokenize(
-    text: str, hyphen_splits: bool = True, ordinal_period: bool = False, initials: bool = False
+    text: str,
+    hyphen_splits: bool = True,
+    ordinal_period: bool = False,
+    initials: bool = False,
+    clitics: bool = False,
 ) -> list[str]:
     """Words and punctuation tokens of `text` (see above); the switches come from the language
     file's ``[tokens]`` table."""
-    full, spaced = _token_res(hyphen_splits, ordinal_period, initials)
+    full, spaced = _token_res(hyphen_splits, ordinal_period, initials, clitics)
     if text.isascii() or not _MAYBE_NOSPACE.search(text):
         return spaced.findall(text)
     return full.findall(text)
 
 
-def token_options(cfg: dict[str, Any]) -> tuple[bool, bool, bool]:
+def token_options(cfg: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
+    """The language file's ``[tokens]`` switches, in `tokenize`'s order."""
     t = cfg.get("tokens") or {}
     return (
         bool(t.get("hyphen_splits", True)),
         bool(t.get("ordinal_period", False)),
         bool(t.get("initials", False)),
+        bool(t.get("clitics", False)),
     )
 
 
