@@ -96,8 +96,9 @@ STERM_EOL_RE = regex.compile(r"\p{Sentence_Terminal}[^\S\n]*$", regex.MULTILINE)
 _HAS_LETTER_RE = regex.compile(r"\p{L}")
 # Gopher's bullet / ellipsis lines, over the whole text at once (lines as str.splitlines cuts them)
 _EOL = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_BULLET_LINE_RE = regex.compile(rf"(?:^|(?<=[{_EOL}]))[^\S{_EOL}]*[•\-]")
-_ELLIPSIS_LINE_RE = regex.compile(rf"(?:\.\.\.|…)[^\S{_EOL}]*(?=[{_EOL}]|$)")
+_BULLET_LINE_RE = re.compile(rf"[{_EOL}][^\S{_EOL}]*[•\-]")  # a bullet after a line break
+_BULLET_FIRST_RE = re.compile(rf"[^\S{_EOL}]*[•\-]")
+_ELLIPSIS_LINE_RE = re.compile(rf"(?:\.\.\.|…)[^\S{_EOL}]*(?=[{_EOL}]|\Z)")
 
 _P = np.uint64(0x100000001B3)  # rolling-hash multiplier (FNV prime)
 _DOC_MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -204,12 +205,11 @@ def gopher_quality_batch(
     out = []
     for i, text in enumerate(texts):
         n_lines = len(text.splitlines()) or 1
-        if n_lines > 1:  # lines starting with a bullet / ending in an ellipsis
-            bullets = len(_BULLET_LINE_RE.findall(text))
+        bullets = ell_lines = 0
+        if "-" in text or "•" in text:  # lines starting with a bullet
+            bullets = len(_BULLET_LINE_RE.findall(text)) + (_BULLET_FIRST_RE.match(text) is not None)
+        if "..." in text or "…" in text:  # lines ending in an ellipsis
             ell_lines = len(_ELLIPSIS_LINE_RE.findall(text))
-        else:
-            bullets = int(text.lstrip().startswith(("•", "-")))
-            ell_lines = int(text.rstrip().endswith(("...", "…")))
         denom = max(n_tok[i], 1.0)
         out.append(
             {
