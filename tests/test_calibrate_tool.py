@@ -98,3 +98,14 @@ def test_reservoir_memory_is_bounded():
     vals = r.values()
     assert vals.shape == (10, 2) and r.seen == 1000
     assert vals[:, 0].max() > 100  # later rows made it into the sample
+
+
+def test_command_line_through_sia(tmp_path, sia_cli):
+    corpus = icelandic_corpus(tmp_path)
+    out = tmp_path / "is.toml"
+    proc = sia_cli(
+        "calibrate", corpus, "--lang", "is", "-o", out, "--plots", tmp_path / "p", "--no-lang-score"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "stop_words" in out.read_text() and (tmp_path / "p" / "gq_alpha_words.png").is_file()
+    assert sia_cli("calibrate", tmp_path / "missing.jsonl", "--lang", "is", "-o", out).returncode == 2

@@ -32,6 +32,7 @@ import json
 import lzma
 import math
 import random
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -371,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=1_000_000, help="documents kept for the distributions")
     ap.add_argument("--no-lang-score", action="store_true", help="skip language identification")
     args = ap.parse_args(argv)
+    missing = [p for p in args.corpus if not Path(p).is_file()]
+    if missing:
+        print(f"sia calibrate: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
     calibrate(
         args.corpus,
         args.lang,
