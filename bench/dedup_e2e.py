@@ -111,7 +111,7 @@ def run(n_docs: int) -> dict:
             "planted_near": near,
             "exact_removed": stages.get("exact_dedup", {}).get("removed"),
             "near_removed": stages.get("near_dedup", {}).get("removed"),
-            "timings": {k: round(v[0], 1) for k, v in (res.stats.get("timings") or {}).items()},
+            "timings": {k: round(v["seconds"], 1) for k, v in (res.stats.get("timings") or {}).items()},
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

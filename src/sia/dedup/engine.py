@@ -99,8 +99,6 @@ class ClusterDedup:
     def index_arrays(self, ctx: _Resolver, nodes: np.ndarray) -> dict[str, np.ndarray]:
         return {}
 
-    threshold_value: ClassVar[float] = 0.0
-
     def verify_threshold(self) -> float:
         return 0.0
 
