@@ -52,6 +52,8 @@ def test_same_decisions_for_1_3_7_shards():
     docs = corpus()
     one = run(docs, 1)
     assert one == run(docs, 3) == run(docs, 7)
+    # nor on the number of partitions (combine tasks)
+    assert one == run(docs, 3, [ExactDedup(partitions=1), NearDedup(partitions=32)])
     decisions = [v[0] for v in one.values()]
     assert decisions.count("exact_duplicate") == 36
     assert decisions.count("near_duplicate") >= 20
