@@ -17,10 +17,11 @@ anchor's threshold only where the anchor would throw away good text of this lang
 * C4's phrase rules need language knowledge, so they stay off (as FineWeb-2 has them).
 
 Memory is bounded: signal values go into a reservoir sample of at most `sample` documents (uniform,
-seeded, so runs repeat), with each document's byte size; token document frequencies live in a
+seeded, so runs repeat), with each document's byte size and language score; token document frequencies live in a
 counter pruned to its `max_vocab` most frequent entries whenever it doubles. Memory is therefore
 O(sample x signals + max_vocab), independent of corpus size; removal numbers are estimated from
-the sample once the corpus exceeds it (the table says so).
+the sample once the corpus exceeds it (the table says so). A second streaming pass counts what the
+derived stop-word list removes (exact, constant memory).
 """
 
 from __future__ import annotations
@@ -196,9 +197,8 @@ def calibrate(
     """Stream `paths`, derive the thresholds of `lang` by the module's rules, write `out` (TOML)."""
     base = thresholds(lang)
     base["stop_words"] = []
-    res = Reservoir(sample, len(SIGNALS) + 1)
+    res = Reservoir(sample, len(SIGNALS) + 2)  # signals, bytes, language score (NaN: not lang)
     df = DocFreq(max_vocab)
-    scores: list[float] = []
     det = _detector() if lang_scores else None
     n_docs = n_bytes = 0
     batch: list[str] = []
@@ -208,11 +208,12 @@ def calibrate(
         sigs = batch_signals(batch, [base] * len(batch), toks=toks)
         for t, tk, s in zip(batch, toks, sigs, strict=True):
             df.add(tk)
-            res.add([s.get(k, 0.0) for k in SIGNALS] + [len(t.encode())])
+            score = float("nan")
             if det is not None:
-                got, score = det.classify(t)
+                got, sc = det.classify(t)
                 if got == lang.split("_")[0]:
-                    scores.append(score)
+                    score = sc
+            res.add([s.get(k, 0.0) for k in SIGNALS] + [len(t.encode()), score])
         batch.clear()
 
     for text in iter_texts(paths, text_field):
@@ -225,7 +226,8 @@ def calibrate(
         flush()
     vals = res.values()
     col = {k: vals[:, i] for i, k in enumerate(SIGNALS)}
-    nbytes = vals[:, -1] if len(vals) else np.zeros(0)
+    nbytes = vals[:, -2] if len(vals) else np.zeros(0)
+    scores = vals[:, -1] if len(vals) else np.zeros(0)
 
     stop = [w for w, _ in df.c.most_common(N_STOP_WORDS)]
     file: dict[str, Any] = {"stop_words": stop, "gopher_quality": {}, "gopher_repetition": {}, "fineweb": {}}
@@ -240,11 +242,23 @@ def calibrate(
             file[table].setdefault(key, list(base[table][key]))[j] = thr
         removal.append(_removed(sig, f"{table}.{key}" + (f"[{j}]" if j is not None else ""), thr, anchor, k,
                                 col[sig], nbytes))  # fmt: skip
-    # stop-word rule: documents with fewer than min_stop_words of the derived list (second look)
+    # stop-word rule: documents with fewer than min_stop_words of the derived list (second pass)
     min_stop = int(base["gopher_quality"].get("min_stop_words", 2))
-    ls = lang_score_threshold(np.array(scores))
-    if ls is not None:
-        file["lang_score"] = {"min": ls}
+    sd, sb = _stop_word_pass(paths, text_field, frozenset(stop), min_stop, token_options(base))
+    removal.append({"rule": "stop_words (derived list)", "signal": "gq_stop_words", "threshold": float(min_stop),
+                    "anchor": float(min_stop), "docs": sd, "docs_frac": sd / max(n_docs, 1), "bytes": float(sb),
+                    "bytes_frac": sb / max(n_bytes, 1)})  # fmt: skip
+    if det is not None:
+        own = scores[~np.isnan(scores)]
+        ls = lang_score_threshold(own)
+        if ls is not None:
+            file["lang_score"] = {"min": ls}
+            bad = np.isnan(scores) | (np.nan_to_num(scores, nan=0.0) < ls)
+            removal.append({"rule": "lang_score.min", "signal": "lang_score", "threshold": ls, "anchor":
+                            float(base["lang_score"]["min"]), "docs": int(bad.sum()), "docs_frac":
+                            float(bad.mean()) if bad.size else 0.0, "bytes": float(nbytes[bad].sum()),
+                            "bytes_frac": float(nbytes[bad].sum()) / max(float(nbytes.sum()), 1.0)})  # fmt: skip
+    scores = scores[~np.isnan(scores)]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
@@ -254,6 +268,16 @@ def calibrate(
     result = CalibrationResult(lang, n_docs, n_bytes, len(vals), file, removal, out, plots)
     print_table(result, console)
     return result
+
+
+def _stop_word_pass(paths, text_field, stop, min_stop, opts) -> tuple[int, int]:
+    """Documents (and their bytes) holding fewer than `min_stop` distinct words of `stop`."""
+    docs = nbytes = 0
+    for text in iter_texts(paths, text_field):
+        if len(stop.intersection(tokenize(text, *opts))) < min_stop:
+            docs += 1
+            nbytes += len(text.encode())
+    return docs, nbytes
 
 
 def _removed(sig, rule, thr, anchor, kind, values, nbytes) -> dict[str, Any]:
