@@ -152,8 +152,9 @@ def main() -> None:
             "CPU seconds by step (summed over workers): "
             + ", ".join(f"{k} {v}" for k, v in sorted(row.get("timings", {}).items())),
             "The rest of the wall time is the executor: reading JSONL, pickling documents between",
-            "passes, writing output. Near removals above the planted copies are generated documents",
-            "that happen to share most of their sentences.",
+            "passes, writing output. Near removals above the planted copies: random documents that share",
+            "sentences, joined by chains (a 100 k check found 111 such, similarity 0.29-0.49 to the survivor;",
+            "`check_survivor = true` leaves 58, all >= 0.5) -- see docs/dedup.md.",
             "",
         ]
     )
