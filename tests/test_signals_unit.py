@@ -220,3 +220,15 @@ def test_bullet_and_ellipsis_lines_equal_a_line_by_line_count():
         lines = t.splitlines() or [""]
         assert s["gq_bullet_lines"] == sum(x.lstrip().startswith(("•", "-")) for x in lines) / len(lines)
         assert s["gq_ellipsis_lines"] == sum(x.rstrip().endswith(("...", "…")) for x in lines) / len(lines)
+
+
+def test_chunked_tokenizer_equals_the_whole_text_regex():
+    from sia.label.signals import _token_res
+
+    rng = random.Random(5)
+    parts = ["Pútín", "í", "dag.", "U.S.", "don't", "17:00", "3.14", "e-tron", "„já“", "(a)", "...", "—", "#x",
+             "https://a.is/b?c=1.", " ", "  ", "\n", "\t", "\xa0", "\x1c", "\u2028", "'s", "中文", "x_y", "a@b.is"]  # fmt: skip
+    for _ in range(3000):
+        t = "".join(rng.choice(parts) + rng.choice(["", " "]) for _ in range(rng.randint(0, 12)))
+        for opts in ((True, False, False, False), (False, True, True, True)):
+            assert tokenize(t, *opts) == _token_res(*opts)[0].findall(t), (repr(t), opts)

@@ -86,7 +86,8 @@ _NOSPACE_BLOCKS = (
     (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x11600, 0x116FF),
     (0x16FE0, 0x18FFF), (0x1AFF0, 0x1B2FF), (0x1F200, 0x1F2FF), (0x20000, 0x3FFFF),
 )  # fmt: skip
-_MAYBE_NOSPACE = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
+# ... plus U+001C..U+001F, the only characters str.split and the regex disagree on as whitespace
+_MAYBE_NOSPACE = re.compile("[\x1c-\x1f" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
 _PARA_RE = re.compile(r"\n{2,}")
 _LINES_RE = re.compile(r"\n+")
 # Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end.
@@ -121,9 +122,20 @@ def tokenize(
     """Words and punctuation tokens of `text` (see above); the switches come from the language
     file's ``[tokens]`` table."""
     full, spaced = _token_res(hyphen_splits, ordinal_period, initials, clitics)
-    if text.isascii() or not _MAYBE_NOSPACE.search(text):
-        return spaced.findall(text)
-    return full.findall(text)
+    if _MAYBE_NOSPACE.search(text):
+        return full.findall(text)
+    # A whitespace-delimited chunk of letters and digits only is one token whatever the switches;
+    # str.split and str.isalnum run in C, so the regex only sees chunks holding punctuation
+    # (tokens never span whitespace, and no rule looks past one). ~1.3x faster on real text.
+    chunks = text.split()
+    find = spaced.findall
+    out: list[str] = []
+    for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
+        if plain:
+            out.append(chunk)
+        else:
+            out.extend(find(chunk))
+    return out
 
 
 def token_options(cfg: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
