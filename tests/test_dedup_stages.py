@@ -164,3 +164,10 @@ def test_check_survivor_stops_chains():
     checked = run(docs, 1, [NearDedup(partitions=2, check_survivor=True)])
     assert [checked[k][0] for k in "abc"] == ["keep", "near_duplicate", "keep"]
     assert json.loads(checked["a"][1])["size"] == 2 and checked["c"][1] == "null"
+
+
+def test_tiny_and_empty_inputs():
+    docs = [Document(id="x", text="Eitt stutt skjal.", source="s"), Document(id="y", text="", source="s")]
+    out = run(docs, 2, [ExactDedup(partitions=16), NearDedup(partitions=16)])
+    assert out == {"x": ("keep", "null"), "y": ("keep", "null")}
+    assert run_inline([ExactDedup(), NearDedup()], [[], []]) == [[], []]

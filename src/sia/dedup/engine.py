@@ -231,10 +231,10 @@ class ClusterDedup:
             ik, irow = res.index.keys_in_range(lo, hi)
             keys.append(ik)
             nodes.append(irow + res.n)
-        if not keys:
-            keys, nodes = [np.zeros(0, U64)], [np.zeros(0, np.int64)]
-        k = np.concatenate(keys)
-        g = np.concatenate(nodes)
+        k = np.concatenate(keys) if keys else np.zeros(0, U64)
+        g = np.concatenate(nodes) if nodes else np.zeros(0, np.int64)
+        if k.size == 0:  # an empty partition still writes its (empty) buckets
+            k, g = np.zeros(1, U64), np.zeros(1, np.int64)  # one lone key: no pairs
         order = np.lexsort((g, k))
         k, g = k[order], g[order]
         same = k[1:] == k[:-1]
