@@ -99,3 +99,11 @@ def test_bottom_k_jaccard_matches_exact_when_uncapped():
     exact = np.intersect1d(a, b).size / np.union1d(a, b).size
     assert set_jaccard(a, b, 1 << 20) == exact
     assert abs(set_jaccard(a[:64], b[:64], 64) - exact) < 0.2
+
+
+def test_batch_lowercasing_equals_per_document():
+    texts = ["ΟΔΟΣ ΚΑΙ ΣΟΦΟΣ", "İstanbul ΣΑΣ", "a\x00b c", "Þetta ER prófun"]
+    whole, counts = batch_word_hashes(texts)
+    singles = [batch_word_hashes([t]) for t in texts]
+    assert np.array_equal(whole, np.concatenate([s[0] for s in singles]))
+    assert list(counts) == [int(s[1][0]) for s in singles] == [3, 2, 3, 3]

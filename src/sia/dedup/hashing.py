@@ -121,16 +121,23 @@ class BatchWords:
 
 def batch_words(texts: list[str], lower: bool = True, lines: bool = False) -> BatchWords:
     """Hash every word of every text in one vectorised pass (see the module docstring)."""
-    if lower:
-        texts = [t.lower() for t in texts]
-    joined = "\n".join(texts)
-    cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    joined = "\x00".join(texts)
+    if lower and not lines and texts and joined.count("\x00") == len(texts) - 1:
+        # one lower() for the whole batch: NUL is neither cased nor case-ignorable, so it bounds
+        # context-dependent mappings (Greek final sigma) exactly like the end of a string
+        cp = np.frombuffer(joined.lower().encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+        doc_starts = np.concatenate([[0], np.flatnonzero(cp == 0) + 1]).astype(np.int64)
+    else:
+        if lower:
+            texts = [t.lower() for t in texts]
+        joined = "\n".join(texts)
+        cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+        # text boundaries in code-point offsets (the "\n" separators)
+        lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        doc_starts = np.zeros(len(texts), dtype=np.int64)
+        if len(texts) > 1:
+            doc_starts[1:] = np.cumsum(lens[:-1] + 1)
     n = cp.size
-    # text boundaries in code-point offsets (the "\n" separators)
-    lens = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    doc_starts = np.zeros(len(texts), dtype=np.int64)
-    if len(texts) > 1:
-        doc_starts[1:] = np.cumsum(lens[:-1] + 1)
     starts, ends = _token_bounds(char_classes()[cp])
     bpow, binvpow = _pow_tables(n + 1)
     with np.errstate(over="ignore"):
