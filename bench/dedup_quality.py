@@ -35,13 +35,14 @@ from pathlib import Path
 import numpy as np
 from resiliparse.extract.html2text import extract_plain_text
 
+from sia.bench.minhash import data_dir
 from sia.dedup.hashing import text_shingles
 from sia.dedup.near import NearDedup
 from sia.record import Document
 from sia.run.inline import run_inline
 from sia.text.words import split_words
 
-SHARED = Path("/work/shared/data")
+SHARED = data_dir()
 OUT = Path(__file__).parent / "results" / "dedup.md"
 
 

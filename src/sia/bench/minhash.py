@@ -32,7 +32,13 @@ NUM_PERM = 128
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("SIA_DATA", "/work/shared/data"))
+    """$SIA_DATA, else /work/shared/data, else shared/data next to the repository checkout."""
+    if os.environ.get("SIA_DATA"):
+        return Path(os.environ["SIA_DATA"])
+    for cand in (Path("/work/shared/data"), Path(__file__).resolve().parents[3].parent / "shared" / "data"):
+        if cand.exists():
+            return cand
+    return Path("/work/shared/data")
 
 
 def sentences() -> list[str]:
