@@ -36,6 +36,27 @@ RESULT = REPO / "bench" / "results" / "ray.md"
 MB = 1e6
 
 
+def _burn(n: int) -> float:
+    t = time.process_time()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.process_time() - t
+
+
+def cores_available(n: int = 20_000_000) -> tuple[float, float]:
+    """CPU cores that 1 and 2 busy processes of this session actually get (CPU s / wall s)."""
+    import multiprocessing as mp
+
+    t = time.perf_counter()
+    one = _burn(n) / (time.perf_counter() - t)
+    with mp.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1000, 1000])
+        t = time.perf_counter()
+        two = sum(pool.map(_burn, [n, n])) / (time.perf_counter() - t)
+    return one, two
+
+
 def run_local(cfg: PipelineConfig, inputs: list[str], out: Path, workers: int) -> dict:
     cfg.run.workers = workers
     if workers == 1:  # in-process: this process's CPU time is the run's
@@ -207,6 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-memory", action="store_true")
     a = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="sia-ray-bench-"))
+    cores = cores_available()
     try:
         paths = build(tmp / "corpus", shards=a.shards, pages=376, copies=a.copies, balance=True)
         inputs = [str(p) for p in paths]
@@ -230,13 +252,19 @@ def main(argv: list[str] | None = None) -> None:
         pages = sorted(str(p) for p in (REPO / "examples" / "pages").glob("*.jsonl.zst"))
         cpu_pages = stage_cpu([Path(p) for p in pages])
         cpu_pages["bytes"] = sum(len(json.loads(x)["text"].encode()) for p in pages for x in _lines(Path(p)))
-        write_report(a, runs, mem, names, cpu, cpu_pages)
+        write_report(a, runs, mem, names, cpu, cpu_pages, cores)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_report(
-    a: argparse.Namespace, runs: list, mem: dict, names: list[str], cpu: dict, cpu_pages: dict
+    a: argparse.Namespace,
+    runs: list,
+    mem: dict,
+    names: list[str],
+    cpu: dict,
+    cpu_pages: dict,
+    cores: tuple[float, float],
 ) -> None:
     st = runs[0][2]["stats"]
     docs, nbytes = st["docs"]["in"], st["bytes"]["in"]
@@ -253,7 +281,8 @@ def write_report(
         "",
         "The machine is shared with other jobs: the load average (1 min, at the end of each run) is "
         "given; wall-clock speed-ups are only as good as it is quiet. CPU seconds (this process for "
-        "local x1, the sum over shard tasks for Ray) do not depend on the load.",
+        "local x1, the sum over shard tasks for Ray) do not depend on the load. Before the runs, one "
+        f"busy process got {cores[0]:.2f} of a core and two got {cores[1]:.2f} cores between them.",
         "",
         "| executor | workers | wall s | docs/s | MB/s | speed-up vs local x1 | CPU s | docs per CPU s "
         "| cluster start s | load avg |",
