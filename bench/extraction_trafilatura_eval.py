@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from extraction_eval import sia_repair  # noqa: E402
+from extraction_eval import sia_light, sia_repair  # noqa: E402
 from sia.repair.html import html_to_text  # noqa: E402
 
 DATA = Path("/work/shared/data/extraction/trafilatura_eval/items.jsonl.xz")
@@ -58,6 +58,9 @@ def main() -> None:
     systems = {
         "all text (resiliparse, no cleaning)": lambda h: html_to_text(h),
         "sia HTML path (html_to_text + repair)": lambda h: sia_repair(html_to_text(h)),
+        "sia HTML path, main content (+ metadata + repeats)": lambda h: sia_light(
+            html_to_text(h, main_content=True)
+        ),
         "sia on flattened text": lambda h: sia_repair(" ".join(html_to_text(h).split("\n"))),
         "trafilatura (HTML)": lambda h: trafilatura.extract(h) or "",
     }
@@ -80,7 +83,7 @@ def main() -> None:
         dt = time.process_time() - t0
         p, rec, f = score(outs, rows)
         lines.append(f"| {name} | {p:.3f} | {rec:.3f} | {f:.3f} | {len(rows) / dt:.1f} |")
-        if name.startswith("sia HTML") or name.startswith("trafilatura"):
+        if name.startswith("sia HTML") or name.startswith("trafilatura"):  # per language
             for lang, _ in langs.most_common(5):
                 idx = [i for i, r in enumerate(rows) if r["lang_guess"] == lang]
                 s = score([outs[i] for i in idx], [rows[i] for i in idx])
