@@ -62,6 +62,7 @@ def cluster():
     # the tripwire lives in this test module, which Ray workers cannot import: ship it by value
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     yield
+    ray.cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
     ray.shutdown()
 
 
