@@ -160,7 +160,7 @@ def test_stopped_run_resumes_and_finished_run_submits_nothing(clean_run, tmp_pat
 
 def test_cli_executor_ray_and_fsspec_inputs(clean_run, tmp_path):
     """`sia run PIPELINE --executor ray --address auto` joins the running cluster; inputs given as
-    fsspec URLs are opened by the workers."""
+    fsspec URLs are opened by the workers; `sia clean --executor ray` runs too."""
     toml = tmp_path / "pipeline.toml"
     lines = ["[run]", "batch_size = 128", ""]
     for st in cheap_cfg().stages:
@@ -191,6 +191,12 @@ def test_cli_executor_ray_and_fsspec_inputs(clean_run, tmp_path):
     for name in got:  # same records; only `source` (the input's name) differs
         if name.startswith(("kept", "rejected")):
             assert _records(out / name) == _records(clean_run / name), name
+
+    # `sia clean --executor ray` (the default pipeline) on one shard
+    out2 = tmp_path / "clean"
+    rc = sia_main(["clean", INPUTS[0], "-o", str(out2), "--executor", "ray", "-q", "--no-report"])
+    stats = json.loads((out2 / "stats.json").read_text())
+    assert rc == 0 and stats["docs"]["in"] == 511 and (out2 / "kept" / "part-00000.jsonl.zst").exists()
 
 
 def _records(path: Path) -> list[dict]:
