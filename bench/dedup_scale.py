@@ -54,8 +54,10 @@ def gen_sigs(start: int, n: int, rng: np.random.Generator) -> np.ndarray:
     return sig
 
 
-def one(n_docs: int, work: Path) -> dict:
-    stage = NearDedup(verify="signature", partitions=64, chunk_docs=50_000)
+def one(n_docs: int, work: Path, index: bool = False) -> dict:
+    stage = NearDedup(
+        verify="signature", partitions=64, chunk_docs=50_000, index=str(work / "index") if index else ""
+    )
     n_shards = -(-n_docs // SHARD_DOCS)
     rng = np.random.default_rng(0)
     t0 = time.perf_counter()
@@ -85,7 +87,7 @@ def one(n_docs: int, work: Path) -> dict:
             stage._flush(buf, ctx)
         stage.finish_shard(ctx)
     t_observe = time.perf_counter() - t0
-    disk = sum(f.stat().st_size for f in work.iterdir())
+    disk = sum(f.stat().st_size for f in work.iterdir() if f.is_file())
     sig_bytes = sum(f.stat().st_size for f in work.glob("*.sig.npy"))
     t1 = time.perf_counter()
     with mp.get_context("forkserver").Pool(2) as pool:
@@ -103,7 +105,7 @@ def one(n_docs: int, work: Path) -> dict:
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     )
     return {
-        "docs": n_docs,
+        "docs": f"{n_docs:,}" + (" + index" if index else ""),
         "shards": n_shards,
         "observe_write_s": round(t_observe, 1),
         "combine_s": round(t_combine, 1),
@@ -121,11 +123,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000,5000000")
     ap.add_argument("--one", type=int, default=0)
+    ap.add_argument("--index", action="store_true", help="with a persistent index (written in combine)")
+    ap.add_argument("--index-sizes", default="1000000", help="sizes also run with an index")
     args = ap.parse_args()
     if args.one:
         work = Path(tempfile.mkdtemp(prefix="sia-dedup-scale-"))
         try:
-            print(json.dumps(one(args.one, work)))
+            print(json.dumps(one(args.one, work, args.index)))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return
@@ -150,6 +154,8 @@ def write(rows: list[dict]) -> None:
         "values; every 10th document a near copy of a random earlier one), 100 k documents per shard, 64",
         "partitions, verification by signature, combine on a 2-process pool. Peak RSS is the largest of",
         "the parent and pool workers. Disk is the stage's work folder (signatures 896 B/doc of it).",
+        "'+ index': the same run with `index` set, so combine also writes the whole batch as an index",
+        "segment (keys, ids, signatures), streamed partition by partition.",
         "",
         "| docs | observe (write) s | combine s | read decisions s | peak RSS MB | disk B/doc | disk B/doc w/o sigs |"
         " removed / true copies | candidate pairs |",
@@ -157,7 +163,7 @@ def write(rows: list[dict]) -> None:
     ]
     for r in rows:
         lines.append(
-            f"| {r['docs']:,} | {r['observe_write_s']} | {r['combine_s']} | {r['apply_read_s']} | {r['peak_rss_mb']:,} "
+            f"| {r['docs']} | {r['observe_write_s']} | {r['combine_s']} | {r['apply_read_s']} | {r['peak_rss_mb']:,} "
             f"| {r['disk_bytes_per_doc']} | {r['disk_bytes_per_doc_without_sigs']} | {r['removed']:,} / "
             f"{r['expected_copies']:,} | {r.get('candidate_pairs', 0):,} |"
         )

@@ -92,3 +92,11 @@ def test_index_refuses_other_parameters(tmp_path):
     dedup(batches()[0], idx, st=[NearDedup(index=str(idx))])
     with pytest.raises(ValueError, match="built with"):
         dedup(batches()[1], idx, st=[NearDedup(index=str(idx), shingle_size=3)])
+
+
+def test_index_with_documents_without_words(tmp_path):
+    idx = tmp_path / "idx"
+    docs = [Document(id="e", text="", source="s"), Document(id="p", text="... !!! ...", source="s")]
+    dedup(docs, idx, shards=1)
+    again = dedup(docs + [Document(id="f", text="", source="t")], idx, shards=1)
+    assert all(d.kept for d in again.values())

@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import xxhash
 
 from sia.dedup.components import connected_components
 from sia.dedup.hashing import sorted_unique, splitmix64
 from sia.dedup.index import DedupIndex
-from sia.dedup.store import load_table, save_json, save_npy, save_npz, save_table, take_strings
+from sia.dedup.store import NpyWriter, load_table, save_json, save_npy, save_npz, save_table, take_strings
 from sia.record import Document
 from sia.stage import PMap, ShardContext
 
@@ -96,8 +98,8 @@ class ClusterDedup:
     def index_params(self) -> dict[str, Any]:
         return {}
 
-    def index_arrays(self, ctx: _Resolver, nodes: np.ndarray) -> dict[str, np.ndarray]:
-        return {}
+    def write_index_arrays(self, res: _Resolver, nodes: np.ndarray, seg: Path) -> None:
+        """Write per-document verification files for the appended `nodes` into folder `seg`."""
 
     def verify_threshold(self) -> float:
         return 0.0
@@ -388,33 +390,73 @@ class ClusterDedup:
             return 0
         newrow = np.full(n, -1, np.int64)
         newrow[nodes] = np.arange(nodes.size)
-        ks, gs = [], []
+        sizes = np.bincount(labels, minlength=res.n + res.m)
+
+        def write(seg: Path) -> None:
+            self._write_index_keys(res, newrow, seg / "keys.npy")
+            self._write_index_docs(res, nodes, sizes[labels[nodes]], seg / "docs.parquet")
+            self.write_index_arrays(res, nodes, seg)
+
+        idx.append(write, int(nodes.size), _fail_before_manifest=self._crash_for_test)
+        return int(nodes.size)
+
+    def _write_index_keys(self, res: _Resolver, newrow: np.ndarray, path: Path) -> None:
+        """Keys of the appended documents, sorted, one partition in memory at a time (partitions
+        are contiguous key ranges, so sorted partitions in order are a sorted whole)."""
+        parts = range(self.partitions)  # type: ignore[attr-defined]
+        total = 0
         for gstart, prefix in res.chunks():
             with np.load(prefix.with_suffix(".keys.npz")) as z:
-                for p in range(self.partitions):  # type: ignore[attr-defined]
+                for p in parts:
                     a = z[f"p{p}"]
-                    if a.size:
-                        g = a[:, 1].astype(np.int64) + gstart
-                        ok = newrow[g] >= 0
-                        ks.append(a[ok, 0])
-                        gs.append(newrow[g[ok]])
-        keys = (
-            np.stack([np.concatenate(ks), np.concatenate(gs).astype(U64)], axis=1)
-            if ks
-            else np.zeros((0, 2), U64)
+                    total += int((newrow[a[:, 1].astype(np.int64) + gstart] >= 0).sum()) if a.size else 0
+        out = NpyWriter(path, U64, (total, 2))
+        for p in parts:
+            ks, rs = [], []
+            for gstart, prefix in res.chunks():
+                with np.load(prefix.with_suffix(".keys.npz")) as z:
+                    a = z[f"p{p}"]
+                if a.size:
+                    row = newrow[a[:, 1].astype(np.int64) + gstart]
+                    ok = row >= 0
+                    ks.append(a[ok, 0])
+                    rs.append(row[ok].astype(U64))
+            if ks:
+                k, r = np.concatenate(ks), np.concatenate(rs)
+                order = np.lexsort((r, k))
+                out.write(np.stack([k[order], r[order]], axis=1))
+        out.close()
+
+    def _write_index_docs(self, res: _Resolver, nodes: np.ndarray, size: np.ndarray, path: Path) -> None:
+        """Per-document columns of the appended documents, written chunk by chunk."""
+        schema = pa.schema(
+            [
+                ("id", pa.string()),
+                ("source", pa.string()),
+                ("quality", pa.float64()),
+                ("length", pa.int64()),
+                ("weight", pa.int64()),
+                ("idkey", pa.uint64()),
+            ]
         )
-        sizes = np.bincount(labels, minlength=res.n + res.m)
-        strs = res.strings(nodes)
-        docs = {
-            "id": [a for a, _ in strs],
-            "source": [b for _, b in strs],
-            "quality": res.meta("quality", nodes),
-            "length": res.meta("length", nodes),
-            "weight": np.maximum(res.meta("weight", nodes), sizes[labels[nodes]]),
-            "idkey": res.meta("idkey", nodes),
-        }
-        idx.append(keys, docs, self.index_arrays(res, nodes), _fail_before_manifest=self._crash_for_test)
-        return int(nodes.size)
+        c, local = res.locate(nodes)
+        with pq.ParquetWriter(path, schema) as writer:
+            for ch in np.unique(c):
+                sel = np.flatnonzero(c == ch)
+                rows = local[sel]
+                prefix = res.chunk_prefix[ch]
+                with np.load(prefix.with_suffix(".meta.npz")) as z:
+                    meta = {k: z[k][rows] for k in ("quality", "length", "weight", "idkey")}
+                docs = prefix.with_suffix(".docs.parquet")
+                table = {
+                    "id": take_strings(docs, "id", rows),
+                    "source": take_strings(docs, "source", rows),
+                    "quality": meta["quality"],
+                    "length": meta["length"],
+                    "weight": np.maximum(meta["weight"], size[sel]),
+                    "idkey": meta["idkey"],
+                }
+                writer.write_table(pa.table(table, schema=schema))
 
     _crash_for_test: ClassVar[bool] = False
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sia.dedup.store import load_table, save_json, save_npy, save_table
+from sia.dedup.store import load_table, save_json
 
 VERSION = 1
 
@@ -128,14 +129,13 @@ class DedupIndex:
 
     def append(
         self,
-        keys: np.ndarray,
-        docs: dict[str, Any],
-        arrays: dict[str, np.ndarray],
+        write: Callable[[Path], None],
+        n_docs: int,
         _fail_before_manifest: bool = False,
     ) -> None:
-        """Add one segment: `keys` (m, 2) [key, row], `docs` columns, per-document `arrays`."""
-        n = len(docs["id"])
-        if n == 0:
+        """Add one segment of `n_docs` documents; `write(folder)` writes its files (``keys.npy``
+        sorted by key, ``docs.parquet`` and the kind's arrays) into a fresh temporary folder."""
+        if n_docs == 0:
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         used = [int(p.name[4:10]) for p in self.dir.glob("seg-*") if p.name[4:10].isdigit()]
@@ -144,15 +144,13 @@ class DedupIndex:
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir()
-        order = np.lexsort((keys[:, 1], keys[:, 0]))
-        save_npy(tmp / "keys.npy", np.ascontiguousarray(keys[order]))
-        save_table(tmp / "docs.parquet", docs)
-        for fname, arr in arrays.items():
-            save_npy(tmp / fname, arr)
+        write(tmp)
         os.replace(tmp, self.dir / name)
         if _fail_before_manifest:
             raise RuntimeError("simulated crash between segment write and manifest update")
-        segs = [{"name": s.path.name, "docs": s.docs} for s in self.segments] + [{"name": name, "docs": n}]
+        segs = [{"name": s.path.name, "docs": s.docs} for s in self.segments] + [
+            {"name": name, "docs": n_docs}
+        ]
         save_json(
             self.dir / "manifest.json",
             {
@@ -163,4 +161,4 @@ class DedupIndex:
                 "docs": sum(s["docs"] for s in segs),
             },
         )
-        self.segments.append(Segment(self.dir / name, n, self.docs))
+        self.segments.append(Segment(self.dir / name, n_docs, self.docs))

@@ -30,7 +30,7 @@ import numpy as np
 from sia.dedup.engine import ClusterDedup, _Resolver
 from sia.dedup.hashing import sorted_unique, text_shingles
 from sia.dedup.minhash import band_keys, signatures
-from sia.dedup.store import save_npy
+from sia.dedup.store import NpyWriter, save_npy
 from sia.record import Document
 from sia.stage import register
 
@@ -190,13 +190,34 @@ class NearDedup(ClusterDedup):
             )
         return out
 
-    def index_arrays(self, res: _Resolver, nodes: np.ndarray) -> dict[str, np.ndarray]:
-        arrays = {"sig.npy": self._sigs(res, nodes)}
-        if self.verify == "exact":
-            cache: dict[int, Any] = {}
-            parts = [self._shingles(res, int(g), cache) for g in nodes]
-            off = np.zeros(len(parts) + 1, np.int64)
-            off[1:] = np.cumsum([p.size for p in parts])
-            arrays["sh.npy"] = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
-            arrays["shoff.npy"] = off
-        return arrays
+    def write_index_arrays(self, res: _Resolver, nodes: np.ndarray, seg: Path) -> None:
+        """Signatures (and shingle sets) of the appended documents, one chunk file at a time
+        (read whole, not memory-mapped, so the pages do not accumulate in RSS). `nodes` are in
+        global order, so chunks come in order."""
+        c, local = res.locate(nodes)
+        chunks = np.unique(c)
+        sig = NpyWriter(seg / "sig.npy", np.uint64, (nodes.size, self.num_perm))
+        for ch in chunks:
+            arr = np.load(res.chunk_prefix[ch].with_suffix(".sig.npy"))
+            sig.write(arr[local[c == ch]])
+            del arr
+        sig.close()
+        if self.verify != "exact":
+            return
+        counts = np.zeros(nodes.size, np.int64)
+        for ch in chunks:
+            sel = np.flatnonzero(c == ch)
+            off = np.load(res.chunk_prefix[ch].with_suffix(".shoff.npy"))
+            counts[sel] = off[local[sel] + 1] - off[local[sel]]
+        off_all = np.zeros(nodes.size + 1, np.int64)
+        off_all[1:] = np.cumsum(counts)
+        np.save(seg / "shoff.npy", off_all)
+        sh_out = NpyWriter(seg / "sh.npy", np.uint32, (int(off_all[-1]),))
+        for ch in chunks:
+            prefix = res.chunk_prefix[ch]
+            off = np.load(prefix.with_suffix(".shoff.npy"))
+            sh = np.load(prefix.with_suffix(".sh.npy"))
+            rows = local[c == ch]
+            if rows.size:
+                sh_out.write(np.concatenate([sh[off[r] : off[r + 1]] for r in rows.tolist()]))
+        sh_out.close()

@@ -56,3 +56,26 @@ def take_strings(path: Path, column: str, rows: np.ndarray) -> list[str]:
         return []
     col = load_table(path, [column]).column(column)
     return col.take(pa.array(rows, type=pa.int64())).to_pylist()
+
+
+class NpyWriter:
+    """Write a ``.npy`` file of known shape block by block with plain file writes (a memory map
+    would count every written page in the process's RSS until it is unmapped)."""
+
+    def __init__(self, path: Path, dtype: Any, shape: tuple[int, ...]):
+        self.dtype = np.dtype(dtype)
+        self.f = open(path, "wb")  # noqa: SIM115  (closed in close())
+        header = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": shape}
+        np.lib.format.write_array_header_2_0(self.f, header)
+        self.expected = int(np.prod(shape)) * self.dtype.itemsize
+        self.written = 0
+
+    def write(self, block: np.ndarray) -> None:
+        data = np.ascontiguousarray(block, dtype=self.dtype).tobytes()
+        self.f.write(data)
+        self.written += len(data)
+
+    def close(self) -> None:
+        self.f.close()
+        if self.written != self.expected:
+            raise ValueError(f"npy writer: wrote {self.written} bytes, header promised {self.expected}")
