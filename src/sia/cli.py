@@ -106,24 +106,21 @@ def _execute(cfg: Any, inputs: list[str], out: str | None, args: argparse.Namesp
     # re-validate after command-line changes, so a bad value names its key
     from dataclasses import asdict
 
-    data = asdict(cfg)
-    try:
-        cfg = parse_config(data)
-    except ConfigError:
-        raise
+    cfg = parse_config(asdict(cfg))
+    from sia.run.progress import RichProgress
+
     if args.executor == "ray":
-        from sia.run.ray_executor import run_pipeline_ray
-
-        run_pipeline_ray(cfg, inputs, out, address=args.address, resume=not args.fresh)
+        from sia.run.ray_executor import run_pipeline_ray as runner
     else:
-        from sia.run.local import run_pipeline
-        from sia.run.progress import RichProgress
-
-        if args.quiet:
-            run_pipeline(cfg, inputs, out, resume=not args.fresh)
-        else:
-            with RichProgress(console) as prog:
-                run_pipeline(cfg, inputs, out, resume=not args.fresh, progress=prog)
+        from sia.run.local import run_pipeline as runner
+    kwargs: dict[str, Any] = {"resume": not args.fresh}
+    if args.executor == "ray":
+        kwargs["address"] = args.address
+    if args.quiet:
+        runner(cfg, inputs, out, **kwargs)
+    else:
+        with RichProgress(console) as prog:
+            runner(cfg, inputs, out, progress=prog, **kwargs)
     report_path = None
     if cfg.output.report:
         from sia.report.html import write_report

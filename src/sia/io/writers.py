@@ -73,7 +73,7 @@ class PartWriter:
             raise ValueError(f"unknown output format {fmt!r}")
         self.path = Path(path)
         self.fmt = fmt
-        self.tmp = self.path.with_name("." + self.path.name + ".tmp")
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self._rows: list[dict[str, Any]] = []
@@ -159,7 +159,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name("." + path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
         f.write(data)
         f.flush()

@@ -68,9 +68,12 @@ def _init_worker(progress_queue: Any) -> None:
     _PROGRESS = progress_queue
 
 
-def _stages(cfg: PipelineConfig) -> list[Any]:
-    key = json.dumps(cfg.stages, sort_keys=True)
+def _stages(cfg: PipelineConfig, work: str = "") -> list[Any]:
+    """Stages built once per process and run: corpus stages keep per-shard state in memory, so an
+    instance must never serve two runs."""
+    key = work + "\0" + json.dumps(cfg.stages, sort_keys=True)
     if key not in _CACHE:
+        _CACHE.clear()
         _CACHE[key] = build_stages(cfg)
     return _CACHE[key]
 
@@ -141,7 +144,11 @@ def _apply(stage: Any, batch: list[Document], ctx: ShardContext, stats: StatsAcc
 def run_shard(job: ShardJob) -> dict[str, Any]:
     """One task: one pass over one shard. Returns counts for the progress bar."""
     cfg = job.cfg
-    stages = _stages(cfg)
+    try:
+        stages = _stages(cfg, job.work)
+    except Exception:
+        _CACHE.clear()
+        raise
     passes = plan_passes(stages)
     p = passes[job.pass_index]
     work = Path(job.work)
@@ -149,14 +156,16 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
     name = f"part-{job.shard:05d}"
     stats = StatsAccumulator()
     errors: list[ReadError] = []
-    prev_store = work / f"pass{p.index - 1:02d}" / f"{name}.pkl.zst"
+    prev_store = store_path(work, p.index - 1, job.shard)
     if p.first:
         source = _read_batches(job, stats, errors)
     else:
         source = read_batches(prev_store)
-        prev = StatsAccumulator.from_json(json.loads((prev_store.with_suffix(".stats.json")).read_text()))
+        prev = StatsAccumulator.from_json(
+            json.loads(pass_stats_path(work, p.index - 1, job.shard).read_text())
+        )
         stats.merge(prev)
-        prev_errors = prev_store.with_suffix(".errors.jsonl")
+        prev_errors = pass_errors_path(work, p.index - 1, job.shard)
         if prev_errors.exists():
             for line in prev_errors.read_bytes().splitlines():
                 errors.append(ReadError(**orjson.loads(line)))
@@ -184,12 +193,13 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
             yield batch
 
     if not p.last:
-        store = work / f"pass{p.index:02d}" / f"{name}.pkl.zst"
+        store = store_path(work, p.index, job.shard)
         store.parent.mkdir(parents=True, exist_ok=True)
         n = write_batches(store, processed())
         p.observe.finish_shard(obs_ctx)
-        _write_errors(store.with_suffix(".errors.jsonl"), errors)
-        atomic_write_bytes(store.with_suffix(".stats.json"), json.dumps(stats.to_json()).encode())
+        _write_errors(pass_errors_path(work, p.index, job.shard), errors)
+        # written last: its presence marks this pass of this shard as done
+        atomic_write_bytes(pass_stats_path(work, p.index, job.shard), json.dumps(stats.to_json()).encode())
         return {"docs": n}
 
     fmt = cfg.output.format
@@ -219,13 +229,25 @@ def _write_errors(path: Path, errors: list[ReadError]) -> None:
     atomic_write_bytes(path, b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in errors))
 
 
+def store_path(work: Path, pass_index: int, shard: int) -> Path:
+    return work / f"pass{pass_index:02d}" / f"part-{shard:05d}.pkl.zst"
+
+
+def pass_stats_path(work: Path, pass_index: int, shard: int) -> Path:
+    return work / f"pass{pass_index:02d}" / f"part-{shard:05d}.stats.json"
+
+
+def pass_errors_path(work: Path, pass_index: int, shard: int) -> Path:
+    return work / f"pass{pass_index:02d}" / f"part-{shard:05d}.errors.jsonl"
+
+
 def _done(job: ShardJob, passes: list[Pass]) -> bool:
     work = Path(job.work)
-    name = f"part-{job.shard:05d}"
-    p = passes[job.pass_index]
-    if p.last:
-        return (work / "stats" / f"{name}.json").exists()
-    return (work / f"pass{p.index:02d}" / f"{name}.stats.json").exists()
+    if (work / "stats" / f"part-{job.shard:05d}.json").exists():
+        return True  # the shard is finished: every pass of it is done
+    if passes[job.pass_index].last:
+        return False
+    return pass_stats_path(work, job.pass_index, job.shard).exists()
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -357,6 +379,7 @@ def run_pipeline(
     out = Path(out)
     fp = _fingerprint(cfg, files)
     work = prepare_output(out, fp, resume)
+    _CACHE.clear()
     stages = build_stages(cfg)
     passes = plan_passes(stages)
     n = len(files)
@@ -376,6 +399,10 @@ def run_pipeline(
             progress.start_pass(n * len(passes), already)
         for p in passes:
             runner.run_jobs([j for j in jobs_for[p.index] if not _done(j, passes)])
+            if p.index > 0:
+                # the previous pass's documents are consumed: free their disk now
+                for i in range(n):
+                    store_path(work, p.index - 1, i).unlink(missing_ok=True)
             if p.observe is not None:
                 marker = stage_work(work, p) / "combine.done.json"
                 if marker.exists():
@@ -415,6 +442,7 @@ def run_pipeline(
     atomic_write_bytes(out / "run.json", json.dumps(run_info, indent=1, default=str).encode())
     for i in range(len(passes) - 1):
         shutil.rmtree(work / f"pass{i:02d}", ignore_errors=True)
+    _CACHE.clear()
     return RunResult(out, stats, seconds, n)
 
 

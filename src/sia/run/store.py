@@ -18,7 +18,7 @@ from sia.record import Document
 
 def write_batches(path: Path, batches: Iterator[list[Document]]) -> int:
     """Write batches under a temp name, rename when complete; returns the document count."""
-    tmp = path.with_name("." + path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     n = 0
     with open(tmp, "wb") as fh, zstandard.ZstdCompressor(level=1).stream_writer(fh, closefd=False) as zw:
         for batch in batches:
