@@ -93,7 +93,7 @@ def _apply_options(cfg: Any, args: argparse.Namespace) -> Any:
 def _execute(cfg: Any, inputs: list[str], out: str | None, args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from sia.config import ConfigError, parse_config
+    from sia.config import parse_config
     from sia.io.errors import InputError
 
     console = Console(stderr=True)
