@@ -32,11 +32,24 @@ def test_clean_text_options_reach_their_stage():
         sia.clean_text(SEED, no_such_option=1)
 
 
+def _ud_documents() -> list[str]:
+    """Real Icelandic documents (UD_Icelandic-Modern) from the bundled sample pages."""
+    import orjson
+    import zstandard
+
+    texts = []
+    for part in sorted((EXAMPLES / "pages").glob("*.jsonl.zst")):
+        data = zstandard.ZstdDecompressor().stream_reader(part.open("rb")).read()
+        texts += [
+            r["text"] for r in map(orjson.loads, data.splitlines()) if r["id"].startswith(("ALTHINGI", "RUV"))
+        ]
+    return sorted(texts, key=len, reverse=True)
+
+
 def test_pipeline_streams_documents_through_corpus_stages():
-    page = "Þetta er heil málsgrein um veðrið á Íslandi sem er bæði langt og gott. " * 12
-    other = "Allt önnur málsgrein fjallar um fótbolta og úrslit leikja um helgina í deildinni. " * 12
+    page, other = _ud_documents()[:2]
     docs = [{"id": "a", "text": page}, {"id": "b", "text": page}, {"id": "c", "text": other}]
     out = list(sia.Pipeline.default().run(docs))
     assert [d.id for d in out] == ["a", "b", "c"]
-    assert out[0].kept and out[2].kept
+    assert out[0].kept and out[2].kept, [d.decision for d in out]
     assert out[1].decision == "exact_duplicate" and out[1].dup["of"] == "a"

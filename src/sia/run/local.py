@@ -241,6 +241,15 @@ def pass_errors_path(work: Path, pass_index: int, shard: int) -> Path:
     return work / f"pass{pass_index:02d}" / f"part-{shard:05d}.errors.jsonl"
 
 
+def sweep_temp_files(out: Path) -> int:
+    """Delete temp files of attempts that died (``kill -9``, a lost worker); returns how many."""
+    n = 0
+    for p in out.rglob(".*.tmp"):
+        p.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
 def _done(job: ShardJob, passes: list[Pass]) -> bool:
     work = Path(job.work)
     if (work / "stats" / f"part-{job.shard:05d}.json").exists():
@@ -379,6 +388,7 @@ def run_pipeline(
     out = Path(out)
     fp = _fingerprint(cfg, files)
     work = prepare_output(out, fp, resume)
+    sweep_temp_files(out)
     _CACHE.clear()
     stages = build_stages(cfg)
     passes = plan_passes(stages)
@@ -442,6 +452,7 @@ def run_pipeline(
     atomic_write_bytes(out / "run.json", json.dumps(run_info, indent=1, default=str).encode())
     for i in range(len(passes) - 1):
         shutil.rmtree(work / f"pass{i:02d}", ignore_errors=True)
+    sweep_temp_files(out)  # every task has finished: a temp file left now is a dead attempt's
     _CACHE.clear()
     return RunResult(out, stats, seconds, n)
 
