@@ -48,15 +48,23 @@ def test_english_head_with_two_authors_caption_and_credit():
 
 
 def test_german_and_icelandic_heads():
-    d = run("Regen zieht nach Norden\nVon Anna Schmidt\n18. Juni 2024, 14:05 Uhr\nStarker Regen hat viele Straßen gesperrt.\n")
-    assert (d.title, d.authors, d.published) == ("Regen zieht nach Norden", ["Anna Schmidt"], "2024-06-18T14:05")
+    d = run(
+        "Regen zieht nach Norden\nVon Anna Schmidt\n18. Juni 2024, 14:05 Uhr\nStarker Regen hat viele Straßen gesperrt.\n"
+    )
+    assert (d.title, d.authors, d.published) == (
+        "Regen zieht nach Norden",
+        ["Anna Schmidt"],
+        "2024-06-18T14:05",
+    )
     assert d.clean_text.startswith("Starker Regen")
     d = run("Rigning færist norður\nJón Jónsson skrifar 28.10.2024 00:01\nMikil rigning lokaði vegum víða.\n")
     assert (d.title, d.authors, d.published) == ("Rigning færist norður", ["Jón Jónsson"], "2024-10-28T00:01")
 
 
 def test_title_can_stay_in_text():
-    d = run("Rigning færist norður\nJón Jónsson skrifar 28.10.2024 00:01\nMikil rigning.\n", title_in_text=True)
+    d = run(
+        "Rigning færist norður\nJón Jónsson skrifar 28.10.2024 00:01\nMikil rigning.\n", title_in_text=True
+    )
     assert d.title == "Rigning færist norður"
     assert d.clean_text.startswith("Rigning færist norður")
 
