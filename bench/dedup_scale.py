@@ -134,10 +134,11 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
         return
     rows = []
-    for n in map(int, args.sizes.split(",")):
-        r = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
-        )
+    runs = [(n, False) for n in map(int, args.sizes.split(",")) if n]
+    runs += [(n, True) for n in map(int, args.index_sizes.split(",")) if n]
+    for n, with_index in runs:
+        cmd = [sys.executable, __file__, "--one", str(n)] + (["--index"] if with_index else [])
+        r = subprocess.run(cmd, capture_output=True, text=True, check=True)
         row = json.loads(r.stdout.strip().splitlines()[-1])
         print(row, file=sys.stderr)
         rows.append(row)
