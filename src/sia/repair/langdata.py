@@ -79,7 +79,15 @@ def guess_lang(words: list[str], max_words: int = 1500) -> tuple[str | None, flo
 
 @functools.cache
 def markers(lang: str) -> dict[str, Any]:
-    """Marker phrases and date words of `lang` from data/markers/<lang>.toml ({} when absent)."""
+    """Marker phrases and date words of `lang` from data/markers/<lang>.toml ({} when absent).
+
+    ``lang == "*"`` gives the union of every shipped file, for pages whose language is not known
+    yet: a date or a byline needs digits, capitalised names and their line to itself, so mixing
+    languages' words costs little, while guessing a language wrongly would lose the month names.
+    Month forms that two languages give different months are left out of the union.
+    """
+    if lang == "*":
+        return _union()
     p = DATA / "markers" / f"{lang}.toml"
     if not p.exists():
         return {}
@@ -106,3 +114,21 @@ def _guess_prefix(prefix: str) -> str | None:
 
     guess, _ = guess_lang(split_words(prefix.lower()))
     return guess
+
+
+def _union() -> dict[str, Any]:
+    out: dict[str, Any] = {"months": [[] for _ in range(12)]}
+    month_of: dict[str, set[int]] = {}
+    for code in marker_langs():
+        m = markers(code)
+        for i, forms in enumerate(m.get("months", [])):
+            for f in forms:
+                month_of.setdefault(f.lower(), set()).add(i)
+        for k, v in m.items():
+            if k != "months" and isinstance(v, list):
+                out.setdefault(k, [])
+                out[k] += [w for w in v if w not in out[k]]
+    for form, months in month_of.items():
+        if len(months) == 1:
+            out["months"][next(iter(months))].append(form)
+    return out

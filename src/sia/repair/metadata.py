@@ -128,7 +128,8 @@ class Metadata:
 
     def extract(self, doc: Document) -> None:
         text = doc.clean_text
-        lang = doc_lang(doc.lang, doc.text) or "en"
+        # the page's own language when a stage has set it, else every language's markers at once
+        lang = doc_lang(doc.lang, "") if doc.lang else "*"
         head = min(len(text), self.head_chars)
         cuts: list[tuple[int, int, str]] = []
         anchors: list[tuple[int, int]] = []
@@ -143,7 +144,7 @@ class Metadata:
                     if by is None or m.start() < by.start():
                         by = m
                     break
-        dates = find_dates(text, lang, 0, head) or (find_dates(text, "en", 0, head) if lang != "en" else [])
+        dates = find_dates(text, lang, 0, head)
         # a date in prose ("On June 18, 2024 the council ...") is no anchor: accept one next to the
         # byline, one with a time of day, or one standing on its own line
         for d in dates:
