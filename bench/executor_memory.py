@@ -25,6 +25,7 @@ import zstandard
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "examples" / "pages"
+DOC_STAGES = ["normalize", "metadata", "repeats", "boilerplate", "langid", "pii", "quality"]
 
 
 def load_pages() -> list[dict]:
