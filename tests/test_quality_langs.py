@@ -63,3 +63,22 @@ def test_extra_dir_wins_and_bad_files_fail_at_config_time(tmp_path):
     assert cfg.stages[0]["lang"] == "is"
     with pytest.raises(ConfigError):
         parse_config({"stages": [{"name": "quality", "gopher": True}]})
+
+
+def test_stage_thresholds_are_keyed_by_the_signals_it_writes():
+    from sia.record import Document
+
+    doc = Document(id="x", text=" ".join(["Hún fór heim og borðaði matinn sinn í gær."] * 12))
+    (out,) = Quality(lang="is", all_signals=True).process([doc])
+    thr = Quality(lang="is").thresholds()
+    assert set(thr) <= set(out.signals)  # every threshold names a signal the stage stores
+    assert thr["gq_words"] == 50 and thr["gq_mean_word_len"] == 2.0 and thr["gq_alpha_words"] == 0.8
+    assert (
+        thr["gr_dup_line_frac"] == 0.292 and thr["gr_top_2_gram"] == 0.21 and thr["gr_dup_10_gram"] == 0.104
+    )
+    assert thr["fw_line_punct"] == 0.095 and thr["gq_stop_words"] == 2
+    assert "c4_sentences" not in thr  # Icelandic has no C4 sentence minimum
+    d = Quality().thresholds()  # no language: the defaults; no stop words, so no stop-word rule
+    assert d["gq_mean_word_len"] == 3.0 and d["fw_newline_ratio"] == 0.3 and "gq_stop_words" not in d
+    assert Quality(lang="en").thresholds()["c4_sentences"] == 5
+    assert "gq_words" not in Quality(gopher_quality=False).thresholds()

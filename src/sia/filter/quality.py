@@ -123,6 +123,55 @@ class Quality:
     def _dirs(self) -> tuple[str, ...]:
         return (self.langs_dir,) if self.langs_dir else ()
 
+    def thresholds(self) -> dict[str, float]:
+        """The thresholds of `lang` (default: the defaults, as an unknown language gets them), keyed
+        by the `doc.signals` name they judge, for the run report's signal plots. Only rules that are
+        on (family switched on, threshold not 0/off) are listed. Two-bounded signals give the bound
+        that rejects in practice: `gq_words` its minimum (documents of over 100,000 words are rare),
+        `gq_mean_word_len` its minimum (short-token lists and tables fail it; the maximum mostly
+        catches URL lists)."""
+        cfg = thresholds(self.lang or None, self._dirs())
+        out: dict[str, float] = {}
+
+        def put(name: str, v: Any) -> None:
+            if _on(v) and isinstance(v, int | float):
+                out[name] = float(v)
+
+        if self.gopher_quality:
+            q = cfg["gopher_quality"]
+            put("gq_words", q.get("min_words"))
+            put("gq_mean_word_len", q.get("min_mean_word_len"))
+            for sig, key in (
+                ("gq_hash_ratio", "max_hash_ratio"),
+                ("gq_ellipsis_ratio", "max_ellipsis_ratio"),
+                ("gq_bullet_lines", "max_bullet_lines"),
+                ("gq_ellipsis_lines", "max_ellipsis_lines"),
+                ("gq_alpha_words", "min_alpha_words"),
+            ):
+                put(sig, q.get(key))
+            if cfg.get("stop_words"):
+                put("gq_stop_words", q.get("min_stop_words"))
+        if self.gopher_repetition:
+            r = cfg["gopher_repetition"]
+            for sig in ("dup_para_frac", "dup_para_char_frac", "dup_line_frac", "dup_line_char_frac"):
+                put(f"gr_{sig}", r.get(f"max_{sig}"))
+            for n, v in zip(TOP_NS, r.get("max_top_ngram") or (), strict=False):
+                put(f"gr_top_{n}_gram", v)
+            for n, v in zip(DUP_NS, r.get("max_dup_ngram") or (), strict=False):
+                put(f"gr_dup_{n}_gram", v)
+        if self.c4:
+            put("c4_sentences", cfg["c4"].get("min_sentences"))
+        if self.fineweb:
+            f = cfg["fineweb"]
+            for sig, key in (
+                ("fw_line_punct", "min_line_punct"),
+                ("fw_short_lines", "max_short_lines"),
+                ("fw_dup_chars", "max_dup_chars"),
+                ("fw_newline_ratio", "max_newline_ratio"),
+            ):
+                put(sig, f.get(key))
+        return out
+
     def process(self, batch: list[Document]) -> list[Document]:
         if not batch:
             return batch
