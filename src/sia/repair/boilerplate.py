@@ -26,6 +26,7 @@ import numpy as np
 from sia.record import Document
 from sia.repair.features import FEATURES, PageUnits, context_features, page_units
 from sia.repair.langdata import doc_lang
+from sia.repair.pagewords import prime
 from sia.repair.spans import merge_gaps
 from sia.stage import register
 
@@ -149,8 +150,9 @@ class Boilerplate:
             raise ValueError("max_fragment_run must be >= 0")
 
     def process(self, batch: list[Document]) -> list[Document]:
-        for doc in batch:
-            text = doc.clean_text
+        texts = [doc.clean_text for doc in batch]
+        prime(texts)
+        for doc, text in zip(batch, texts):
             if not text.strip():
                 continue
             lang = doc_lang(doc.lang, doc.text)

@@ -19,8 +19,8 @@ import numpy as np
 import regex
 
 from sia.repair.langdata import markers, stopwords
+from sia.repair.pagewords import page_words, word_keys
 from sia.text.segment import SENTENCE, Segment, blocks, segment
-from sia.text.words import word_spans
 
 FEATURES = (
     "bias",
@@ -61,6 +61,12 @@ def _marker_prefixes(lang: str) -> tuple[str, ...]:
     if lang != "en":
         ph += list(markers("en").get("phrases", []))
     return tuple(sorted({p.lower() for p in ph}, key=len, reverse=True))
+
+
+@functools.cache
+def _stop_keys(lang: str) -> np.ndarray:
+    """Word keys of the language's stop words: membership becomes one `np.isin` per page."""
+    return np.unique(word_keys(sorted(stopwords(lang))))
 
 
 @dataclass(slots=True)
@@ -107,22 +113,17 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     X = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
         return PageUnits(text, units, X, np.zeros(0))
-    spans = word_spans(text)
+    pw = page_words(text)
+    ws, we = pw.starts, pw.ends
     stops = stopwords(lang) if lang else frozenset()
-    ws = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
-    low = text.lower()
-    if len(low) == len(text):
-        lower = [low[s:e] for s, e in spans]
-    else:  # lower-casing changed a length ("İ"): slice word by word
-        lower = [text[s:e].lower() for s, e in spans]
-    is_stop = np.fromiter(map(stops.__contains__, lower), dtype=np.float64, count=len(spans))
-    we = np.fromiter((e for _, e in spans), dtype=np.int64, count=len(spans))
-    firsts = "".join([text[i] for i in ws.tolist()])
+    is_stop = np.isin(pw.keys, _stop_keys(lang)).astype(np.float64) if stops else np.zeros(len(ws))
+    cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    f32 = cp[ws]
+    firsts = f32.tobytes().decode("utf-32-le", errors="surrogatepass")
     lo_f, up_f = firsts.lower(), firsts.upper()
     if len(lo_f) == len(firsts) == len(up_f):
-        f32 = np.frombuffer(firsts.encode("utf-32-le"), dtype=np.uint32)
-        lo32 = np.frombuffer(lo_f.encode("utf-32-le"), dtype=np.uint32)
-        up32 = np.frombuffer(up_f.encode("utf-32-le"), dtype=np.uint32)
+        lo32 = np.frombuffer(lo_f.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+        up32 = np.frombuffer(up_f.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
         is_cap = (f32 != lo32).astype(np.float64)
         has_case = (lo32 != up32).astype(np.float64)
     else:
@@ -131,7 +132,6 @@ def page_units(text: str, lang: str | None) -> PageUnits:
             (c.isupper() or c.islower() for c in firsts), dtype=np.float64, count=len(firsts)
         )
     wlen = (we - ws).astype(np.float64)
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
     us = np.array([u.start for u in units], dtype=np.int64)
     ue = np.array([u.end for u in units], dtype=np.int64)

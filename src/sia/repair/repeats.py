@@ -24,18 +24,11 @@ from typing import ClassVar
 import numpy as np
 
 from sia.record import Document
+from sia.repair.pagewords import page_words, prime
 from sia.repair.spans import merge_gaps
 from sia.stage import register
-from sia.text.words import split_words, word_spans
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _word_keys(words: list[str]) -> np.ndarray:
-    """64-bit key per word: Python's string hash (SipHash, computed in C). Its per-process salt
-    does not matter: only equality inside one document is used, so results are the same in every
-    process (a 64-bit collision inside one page is negligible)."""
-    return np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
 
 
 def _ngram_hashes(keys: np.ndarray, n: int) -> np.ndarray:
@@ -83,20 +76,15 @@ def _widen(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def find_repeats(text: str, min_words: int = 8) -> list[tuple[int, int]]:
-    """Character spans of `text` that repeat an earlier span of >= `min_words` words."""
-    low = text.lower()
-    if len(low) != len(text):  # lower-casing changed a length ("İ"): compare case-sensitively
-        low = text
-    words = split_words(low)
-    if len(words) <= min_words:
+    """Character spans of `text` that repeat an earlier span of >= `min_words` words (words
+    compared lower-cased)."""
+    pw = page_words(text)
+    if len(pw.keys) <= min_words:
         return []
-    runs = repeated_word_runs(_word_keys(words), min_words)
-    if not runs:
-        return []
-    spans = word_spans(text)  # offsets only when something repeats: most pages have nothing
+    runs = repeated_word_runs(pw.keys, min_words)
     out = []
     for a, b in runs:
-        out.append(_widen(text, spans[a][0], spans[b - 1][1]))
+        out.append(_widen(text, int(pw.starts[a]), int(pw.ends[b - 1])))
     return out
 
 
@@ -114,8 +102,9 @@ class Repeats:
             raise ValueError("min_words must be >= 3 (shorter n-grams repeat in any prose)")
 
     def process(self, batch: list[Document]) -> list[Document]:
-        for doc in batch:
-            text = doc.clean_text
+        texts = [doc.clean_text for doc in batch]
+        prime(texts)
+        for doc, text in zip(batch, texts):
             spans = find_repeats(text, self.min_words)
             if spans:
                 doc.remove_clean_many(merge_gaps(text, [(s, e, self.reason) for s, e in spans]))
