@@ -81,23 +81,14 @@ def decode_content(body: bytes, encoding: str) -> bytes:
 
 
 def html_to_text(html: str, mode: str = "text") -> tuple[str, str | None]:
-    """All visible text (``mode="text"``) or resiliparse's main content, one block per line."""
-    from resiliparse.extract.html2text import extract_plain_text
+    """Page text (``mode="text"``: all visible text; ``"main"``: resiliparse's main content) and
+    the HTML title. The text is what the repair stages were fitted on (`sia.repair.html`)."""
     from resiliparse.parse.html import HTMLTree
 
+    from sia.repair.html import html_to_text as page_text
+
     tree = HTMLTree.parse(html)
-    title = tree.title or None
-    text = extract_plain_text(
-        tree,
-        preserve_formatting=True,
-        main_content=(mode == "main"),
-        list_bullets=False,
-        alt_texts=False,
-        links=False,
-        form_fields=False,
-        noscript=False,
-    )
-    return text, title
+    return page_text(tree, main_content=(mode == "main")), (tree.title or None)
 
 
 def _body_to_str(body: bytes, charset: str | None) -> str:
