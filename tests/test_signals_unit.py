@@ -232,3 +232,21 @@ def test_chunked_tokenizer_equals_the_whole_text_regex():
         t = "".join(rng.choice(parts) + rng.choice(["", " "]) for _ in range(rng.randint(0, 12)))
         for opts in ((True, False, False, False), (False, True, True, True)):
             assert tokenize(t, *opts) == _token_res(*opts)[0].findall(t), (repr(t), opts)
+
+
+def test_language_token_rules_match_the_anchor_tokenizer():
+    """Abbreviations, marks kept on Georgian/Armenian words and private-use letters come from the
+    language files; the expected tokens are what datatrove's (spaCy's) tokenizer gives."""
+    from sia.label.signals import token_options
+    from sia.langs import thresholds
+
+    def tok(text: str, lang: str) -> list[str]:
+        return tokenize(text, *token_options(thresholds(lang)))
+
+    assert tok("Apple Inc. opened (Nov.) in St. Louis, a. m.", "en") == [
+        "Apple", "Inc.", "opened", "(", "Nov.", ")", "in", "St.", "Louis", ",", "a.", "m."
+    ]  # fmt: skip
+    assert tok("Hann fór heim. Nov. a.", "is") == ["Hann", "fór", "heim", ".", "Nov", ".", "a."]
+    assert tok("ერთ-ერთი იყო. heim.", "ka") == ["ერთ-ერთი", "იყო.", "heim", "."]
+    assert tok("Դա է։ Ինչ՞ են.", "hy") == ["Դա", "է։", "Ինչ՞", "են."]
+    assert tok("wó\uf025n àwo\uf025n", "yo") == ["wó\uf025n", "àwo\uf025n"]

@@ -63,7 +63,13 @@ _PUNCT = r"['’][sS](?![\p{L}\p{N}])|\.{2,}|-{2,}|\S"
 
 @lru_cache(maxsize=16)
 def _token_res(
-    hyphen_splits: bool, ordinal_period: bool, initials: bool = False, clitics: bool = False
+    hyphen_splits: bool,
+    ordinal_period: bool,
+    initials: bool = False,
+    clitics: bool = False,
+    attached_final: str = "",
+    attached_script: str = "",
+    private_use: bool = False,
 ) -> tuple[regex.Pattern, regex.Pattern]:
     """(pattern for any text, faster pattern for text without scripts written without spaces)."""
     join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
@@ -72,13 +78,25 @@ def _token_res(
         join = join.replace(r"['’](?![sS](?![\p{L}\p{N}]))", rf"['’](?!{_CLITIC[4:]})")
         punct = _CLITIC + "|" + _PUNCT
     ordn = (_ORDINAL if ordinal_period else "") + (_INITIALS if initials else "")
-    ws = _W_SPACED
+    w = _W[:-1] + r"\p{Co}]" if private_use else _W  # private-use characters as word characters
+    ws = rf"[{w[1:-1]}--[{_NOSPACE}]]"
+    # marks that stay on the word they end when it is of `attached_script` ("იყო." one token)
+    tail = ""
+    if attached_final:
+        after = rf"(?<=\p{{{attached_script}}})" if attached_script else ""
+        tail = rf"(?:{after}[{regex.escape(attached_final)}])?"
     full = regex.compile(
-        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{punct}", regex.V1
+        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*{tail}|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{punct}",
+        regex.V1,
     )
     # without such scripts the word class needs no set difference: ~1.7x faster
-    spaced = regex.compile(rf"{_URL}|{ordn}{_W}+(?:{_JOIN_GUARD}{join}{_W}+)*|{punct}")
+    spaced = regex.compile(rf"{_URL}|{ordn}{w}+(?:{_JOIN_GUARD}{join}{w}+)*{tail}|{punct}")
     return full, spaced
+
+
+# brackets and quotes around an abbreviation ("(Nov.", "Inc.,"), which spaCy strips before it
+# looks the token up in its exceptions
+_ABBR_STRIP = "\"'“”‘’„«»()[]{},;:!?"
 
 
 _NOSPACE_BLOCKS = (
@@ -118,10 +136,17 @@ def tokenize(
     ordinal_period: bool = False,
     initials: bool = False,
     clitics: bool = False,
+    attached_final: str = "",
+    attached_script: str = "",
+    private_use: bool = False,
+    abbreviations: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Words and punctuation tokens of `text` (see above); the switches come from the language
-    file's ``[tokens]`` table."""
-    full, spaced = _token_res(hyphen_splits, ordinal_period, initials, clitics)
+    file's ``[tokens]`` table. `abbreviations` are tokens ending in a full stop that stay whole
+    ("Nov.", "a."), looked up per whitespace chunk as the anchor looks up its exceptions."""
+    full, spaced = _token_res(
+        hyphen_splits, ordinal_period, initials, clitics, attached_final, attached_script, private_use
+    )
     if _MAYBE_NOSPACE.search(text):
         return full.findall(text)
     # A whitespace-delimited chunk of letters and digits only is one token whatever the switches;
@@ -130,23 +155,38 @@ def tokenize(
     chunks = text.split()
     find = spaced.findall
     out: list[str] = []
+    append, extend = out.append, out.extend
     for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
         if plain:
-            out.append(chunk)
+            append(chunk)
+        elif abbreviations and "." in chunk and (core := chunk.strip(_ABBR_STRIP)) in abbreviations:
+            i = chunk.find(core)
+            extend(find(chunk[:i]))
+            append(core)
+            extend(find(chunk[i + len(core) :]))
         else:
-            out.extend(find(chunk))
+            extend(find(chunk))
     return out
 
 
-def token_options(cfg: dict[str, Any]) -> tuple[bool, bool, bool, bool]:
-    """The language file's ``[tokens]`` switches, in `tokenize`'s order."""
+def token_options(cfg: dict[str, Any]) -> tuple:
+    """The language file's ``[tokens]`` table, as `tokenize`'s positional arguments after text."""
     t = cfg.get("tokens") or {}
-    return (
+    return _token_options(
         bool(t.get("hyphen_splits", True)),
         bool(t.get("ordinal_period", False)),
         bool(t.get("initials", False)),
         bool(t.get("clitics", False)),
+        str(t.get("attached_final", "")),
+        str(t.get("attached_script", "")),
+        bool(t.get("private_use", False)),
+        tuple(t.get("abbreviations") or ()),
     )
+
+
+@lru_cache(maxsize=64)
+def _token_options(*opts: Any) -> tuple:
+    return (*opts[:-1], frozenset(opts[-1]))
 
 
 def _classes(cps: np.ndarray) -> np.ndarray:
