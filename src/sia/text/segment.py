@@ -22,6 +22,7 @@ lower-case word or digit, where the original blocks met.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import tomllib
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ _SEP_RE = regex.compile(r"\s+(?:[|•·»›▸►]|\\|/)\s+")
 _JOIN_RE = regex.compile(r"(?<=(?:^|\s)[\p{Ll}\p{N}][\w\-]*[\"'”“’»)]?)\s+(?=[„\"'“‘«(]?\p{Lu})")
 _WORD_RE = regex.compile(r"\w+")
 LONG_RUN_WORDS = 30
-_LINE_RE = regex.compile(r"[^\n\r\u2028\u2029]+")
+# a trimmed non-blank line: from its first to its last non-space character (the class is exactly
+# what `str.isspace` accepts, so trimming is the same as stripping the line)
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BLOCK_RE = regex.compile(rf"[^{_SPACE}](?:[^\n\r\u2028\u2029]*[^{_SPACE}])?")
 _TERMINAL = frozenset(".!?…。！？।؟")
 
 
@@ -106,16 +110,7 @@ def month_words() -> frozenset[str]:
 
 def blocks(text: str) -> list[tuple[int, int]]:
     """Non-blank lines of `text` as (start, end) offsets, surrounding whitespace trimmed."""
-    out = []
-    for m in _LINE_RE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
+    return [m.span() for m in _BLOCK_RE.finditer(text)]
 
 
 def _is_end(
@@ -166,49 +161,83 @@ def _kind(text: str, s: int, e: int) -> str:
     return SENTENCE if j > s and text[j - 1] in _TERMINAL else FRAGMENT
 
 
-def _emit(text: str, s: int, e: int, out: list[Segment]) -> None:
+def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Seps) -> None:
     """Trim, split at menu separators, classify and append [s, e)."""
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if e <= s:
-        return
+    if text[s].isspace() or text[e - 1].isspace():
+        piece = text[s:e]
+        st = piece.lstrip()
+        if not st:
+            return
+        s += len(piece) - len(st)
+        e -= len(st) - len(st.rstrip())
     pos = s
-    for m in _SEP_RE.finditer(text, s, e):
-        if m.start() > pos:
-            _add(text, pos, m.start(), out)
-        pos = m.end()
+    if seps.near(s, e):
+        for m in _SEP_RE.finditer(text, s, e):
+            if m.start() > pos:
+                _add(text, pos, m.start(), out)
+            pos = m.end()
     if e > pos:
         _add(text, pos, e, out)
 
 
-def _add(text: str, s: int, e: int, out: list[Segment]) -> None:
+class _Seps:
+    """Where the page has menu separators at all: most segments have none near them, and a
+    separator match inside [s, e) always overlaps one of the whole-text matches, so the search
+    restricted to a segment only runs where a whole-text match overlaps it."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        spans = [m.span() for m in _SEP_RE.finditer(text)]
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def near(self, s: int, e: int) -> bool:
+        if not self.starts:
+            return False
+        i = bisect.bisect_right(self.ends, s)  # first match ending after s
+        return i < len(self.starts) and self.starts[i] < e
+
+
+def _add(text: str, s: int, e: int, out: list[tuple[int, int, str]]) -> None:
     """Append [s, e); a long fragment is cut where flattening joined two blocks."""
     kind = _kind(text, s, e)
     if kind == SENTENCE or e - s < 4 * LONG_RUN_WORDS or len(_WORD_RE.findall(text, s, e)) <= LONG_RUN_WORDS:
-        out.append(Segment(s, e, kind))
+        out.append((s, e, kind))
         return
     pos = s
     for m in _JOIN_RE.finditer(text, s, e):
-        out.append(Segment(pos, m.start(), _kind(text, pos, m.start())))
+        out.append((pos, m.start(), _kind(text, pos, m.start())))
         pos = m.end()
-    out.append(Segment(pos, e, _kind(text, pos, e)))
+    out.append((pos, e, _kind(text, pos, e)))
+
+
+def segment_spans(text: str, lang: str | None = None) -> list[tuple[int, int, str]]:
+    """`segment` as plain (start, end, kind) tuples: what callers that vectorise want."""
+    keep, fin = abbreviations(lang)
+    out: list[tuple[int, int, str]] = []
+    seps = _Seps(text)
+    ends = [(m.start(), m.end()) for m in _END_RE.finditer(text)]
+    j = 0
+    for bs, be in blocks(text):
+        pos = bs
+        # candidate ends never contain white space, so each lies inside one block
+        while j < len(ends) and ends[j][0] < bs:
+            j += 1
+        while j < len(ends) and ends[j][1] <= be:
+            ms, me = ends[j]
+            j += 1
+            if _is_end(text, ms, me, be, keep, fin):
+                _emit(text, pos, me, out, seps)
+                pos = me
+        if pos < be:
+            _emit(text, pos, be, out, seps)
+    return out
 
 
 def segment(text: str, lang: str | None = None) -> list[Segment]:
     """Sentences and fragments of `text` in order, with input offsets; see the module docstring."""
-    keep, fin = abbreviations(lang)
-    out: list[Segment] = []
-    for bs, be in blocks(text):
-        pos = bs
-        for m in _END_RE.finditer(text, bs, be):
-            if _is_end(text, m.start(), m.end(), be, keep, fin):
-                _emit(text, pos, m.end(), out)
-                pos = m.end()
-        if pos < be:
-            _emit(text, pos, be, out)
-    return out
+    return [Segment(s, e, k) for s, e, k in segment_spans(text, lang)]
 
 
 def sentence_starts(text: str, lang: str | None = None) -> list[int]:
