@@ -20,7 +20,7 @@ import regex
 
 from sia.repair.langdata import markers, stopwords
 from sia.repair.pagewords import page_words, word_keys
-from sia.text.segment import SENTENCE, Segment, blocks, segment
+from sia.text.segment import SENTENCE, Segment, blocks, segment_spans
 
 FEATURES = (
     "bias",
@@ -51,7 +51,8 @@ FEATURES = (
     "log_frag_run",
     "words_after_main",
 )
-_SYMBOLS = regex.compile(r"[©|»›•@#]|https?:|www\.|\.com\b", regex.IGNORECASE)
+# case-insensitive by hand (same matches as IGNORECASE, which makes `regex` try every position slowly)
+_SYMBOLS = regex.compile(r"[©|»›•@#]|[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
 _BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
 
 
@@ -65,8 +66,16 @@ def _marker_prefixes(lang: str) -> tuple[str, ...]:
 
 @functools.cache
 def _stop_keys(lang: str) -> np.ndarray:
-    """Word keys of the language's stop words: membership becomes one `np.isin` per page."""
+    """Sorted word keys of the language's stop words: membership is one binary search per word."""
     return np.unique(word_keys(sorted(stopwords(lang))))
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """1.0 where a value is in `sorted_set` (sorted, unique), else 0.0 (np.isin sorts every call)."""
+    if not len(sorted_set):
+        return np.zeros(len(values))
+    i = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return (sorted_set[i] == values).astype(np.float64)
 
 
 @dataclass(slots=True)
@@ -108,7 +117,8 @@ def main_run(good: np.ndarray) -> tuple[int, int]:
 
 def page_units(text: str, lang: str | None) -> PageUnits:
     """Segment `text` and compute the feature matrix of its units."""
-    units = segment(text, lang)
+    spans = segment_spans(text, lang)
+    units = [Segment(a, b, k) for a, b, k in spans]
     n = len(units)
     X = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
@@ -116,7 +126,7 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     pw = page_words(text)
     ws, we = pw.starts, pw.ends
     stops = stopwords(lang) if lang else frozenset()
-    is_stop = np.isin(pw.keys, _stop_keys(lang)).astype(np.float64) if stops else np.zeros(len(ws))
+    is_stop = _member(pw.keys, _stop_keys(lang)) if stops else np.zeros(len(ws))
     cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
     f32 = cp[ws]
     firsts = f32.tobytes().decode("utf-32-le", errors="surrogatepass")
@@ -133,8 +143,9 @@ def page_units(text: str, lang: str | None) -> PageUnits:
         )
     wlen = (we - ws).astype(np.float64)
     digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
-    us = np.array([u.start for u in units], dtype=np.int64)
-    ue = np.array([u.end for u in units], dtype=np.int64)
+    us_l, ue_l, kinds = zip(*spans)
+    us = np.array(us_l, dtype=np.int64)
+    ue = np.array(ue_l, dtype=np.int64)
     a = np.searchsorted(ws, us)
     b = np.searchsorted(ws, ue)
     nw = (b - a).astype(np.float64)
@@ -148,7 +159,7 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     cased = per_unit(has_case)
     wl = per_unit(wlen)
     safe = np.maximum(nw, 1)
-    sentence = np.array([u.kind == SENTENCE for u in units], dtype=np.float64)
+    sentence = np.array([k == SENTENCE for k in kinds], dtype=np.float64)
     stop_d = stop / safe
     nchar = (ue - us).astype(np.float64)
     # blocks: which line each unit sits in
@@ -174,7 +185,7 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     sym_pos = np.array([m.start() for m in _SYMBOLS.finditer(text)], dtype=np.int64)
     sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
     bul_pos = np.array([m.start() for m in _BULLET.finditer(text)], dtype=np.int64)
-    bullet = np.isin(us, bul_pos).astype(np.float64)
+    bullet = _member(us, bul_pos)
     digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | (not stops))

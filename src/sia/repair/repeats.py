@@ -47,6 +47,9 @@ def repeated_word_runs(keys: np.ndarray, n: int) -> list[tuple[int, int]]:
     if m <= 1:
         return []
     g = _ngram_hashes(keys, n)
+    srt = np.sort(g)
+    if not (srt[1:] == srt[:-1]).any():  # most pages repeat nothing: skip the costlier unique
+        return []
     _, first, inv = np.unique(g, return_index=True, return_inverse=True)
     pos = np.arange(m)
     src = first[inv.reshape(-1)]
