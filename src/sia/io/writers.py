@@ -1,12 +1,14 @@
 """Part writers: records out, written under a temporary name and renamed when complete.
 
 A reader of OUT never sees a half-written part: `close()` renames ``.part-NNNNN.fmt.tmp`` to its
-final name only after everything is flushed; `abort()` deletes it.
+final name only after everything is flushed; `abort()` deletes it. For an fsspec URL (sia.io.outfs)
+the temp file is local and `close()` uploads it to the final key in one put.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
+
+from sia.io import outfs
 
 FORMATS = ("jsonl", "jsonl.zst", "parquet")
 JSON_COLUMNS = ("metadata", "signals", "dup", "extras")
@@ -68,13 +72,23 @@ def dumps(rec: dict[str, Any]) -> bytes:
 class PartWriter:
     """Writes one output part; `close()` makes it visible atomically."""
 
-    def __init__(self, path: Path, fmt: str, batch_rows: int = 512):
+    def __init__(self, path: Path | str, fmt: str, batch_rows: int = 512, tmp_dir: Path | None = None):
+        """`path`: a local path or an fsspec URL; `tmp_dir`: where a URL part is staged before its
+        upload (default: the system temp dir)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}")
-        self.path = Path(path)
+        self.url = str(path) if outfs.is_url(path) else None
         self.fmt = fmt
-        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.url is None:
+            self.path: Path | str = Path(path)
+            self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        else:
+            self.path = self.url
+            name = self.url.rstrip("/").rsplit("/", 1)[-1]
+            # kept/ and rejected/ parts share a name: the URL's hash keeps their temp files apart
+            tmp_name = f".{name}.{outfs.digest(self.url)}.{os.getpid()}.tmp"
+            self.tmp = Path(tmp_dir or tempfile.gettempdir()) / tmp_name
+        self.tmp.parent.mkdir(parents=True, exist_ok=True)
         self.count = 0
         self._rows: list[dict[str, Any]] = []
         self._batch_rows = batch_rows
@@ -117,7 +131,7 @@ class PartWriter:
         self._pw.write_table(pa.table(cols, schema=PARQUET_SCHEMA))
         self._rows = []
 
-    def close(self) -> Path:
+    def close(self) -> Path | str:
         if self._pw is not None:
             self._flush_rows()
             self._pw.close()
@@ -127,7 +141,13 @@ class PartWriter:
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
-        os.replace(self.tmp, self.path)
+        if self.url is None:
+            os.replace(self.tmp, self.path)
+        else:
+            try:
+                outfs.put_file(self.tmp, self.url)
+            finally:
+                self.tmp.unlink(missing_ok=True)
         return self.path
 
     def abort(self) -> None:
@@ -156,7 +176,10 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in lines(p) if line.strip()]
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    if outfs.is_url(path):
+        outfs.put_bytes(str(path), data)
+        return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

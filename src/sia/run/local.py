@@ -26,6 +26,7 @@ import orjson
 
 from sia import __version__
 from sia.config import PipelineConfig, build_stages
+from sia.io import outfs
 from sia.io.errors import InputError, ReadError
 from sia.io.readers import ReadOptions, read_file
 from sia.io.writers import PartWriter, atomic_write_bytes
@@ -152,7 +153,8 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
     passes = plan_passes(stages)
     p = passes[job.pass_index]
     work = Path(job.work)
-    out = Path(job.out)
+    out = job.out if outfs.is_url(job.out) else Path(job.out)
+    tmp_dir = outfs.upload_tmp_dir(job.out) if outfs.is_url(job.out) else None
     name = f"part-{job.shard:05d}"
     stats = StatsAccumulator()
     errors: list[ReadError] = []
@@ -204,8 +206,8 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
 
     fmt = cfg.output.format
     ext = ext_of(fmt)
-    kept = PartWriter(out / "kept" / f"{name}.{ext}", fmt)
-    rejected = PartWriter(out / "rejected" / f"{name}.{ext}", fmt)
+    kept = PartWriter(outfs.join(out, "kept", f"{name}.{ext}"), fmt, tmp_dir=tmp_dir)
+    rejected = PartWriter(outfs.join(out, "rejected", f"{name}.{ext}"), fmt, tmp_dir=tmp_dir)
     try:
         n = 0
         for batch in processed():
@@ -219,13 +221,13 @@ def run_shard(job: ShardJob) -> dict[str, Any]:
         kept.abort()
         rejected.abort()
         raise
-    _write_errors(out / "errors" / f"{name}.jsonl", errors)
+    _write_errors(outfs.join(out, "errors", f"{name}.jsonl"), errors)
     # the shard's stats file is written last: its presence marks the shard as done
     atomic_write_bytes(work / "stats" / f"{name}.json", json.dumps(stats.to_json()).encode())
     return {"docs": n}
 
 
-def _write_errors(path: Path, errors: list[ReadError]) -> None:
+def _write_errors(path: Path | str, errors: list[ReadError]) -> None:
     atomic_write_bytes(path, b"".join(orjson.dumps(e.to_dict()) + b"\n" for e in errors))
 
 
@@ -241,10 +243,17 @@ def pass_errors_path(work: Path, pass_index: int, shard: int) -> Path:
     return work / f"pass{pass_index:02d}" / f"part-{shard:05d}.errors.jsonl"
 
 
-def sweep_temp_files(out: Path) -> int:
-    """Delete temp files of attempts that died (``kill -9``, a lost worker); returns how many."""
+def sweep_temp_files(out: Path | str, work: Path | None = None) -> int:
+    """Delete temp files of attempts that died (``kill -9``, a lost worker); returns how many.
+
+    For a URL output: its work folder, this node's upload staging folder and (``file://``) the
+    hidden upload names; object stores have no partial objects to sweep."""
     n = 0
-    for p in out.rglob(".*.tmp"):
+    roots = [Path(out)]
+    if outfs.is_url(out):
+        n = outfs.sweep_url_tmp(str(out))
+        roots = [r for r in (work, outfs.upload_tmp_dir(str(out))) if r is not None and r.exists()]
+    for p in (p for root in roots for p in root.rglob(".*.tmp")):
         p.unlink(missing_ok=True)
         n += 1
     return n
@@ -262,7 +271,7 @@ def _done(job: ShardJob, passes: list[Pass]) -> bool:
 # -- the run ----------------------------------------------------------------------------------
 @dataclass
 class RunResult:
-    out: Path
+    out: Path | str  # a str when OUT is an fsspec URL
     stats: dict[str, Any]
     seconds: float
     shards: int
@@ -272,8 +281,15 @@ def _fingerprint(cfg: PipelineConfig, files: list[tuple[str, str]]) -> dict[str,
     return {"sia": __version__, "config": asdict(cfg), "inputs": files}
 
 
-def prepare_output(out: Path, fingerprint: dict[str, Any], resume: bool) -> Path:
-    """Check OUT is writable; keep finished work only if it came from the same command."""
+def prepare_output(
+    out: Path | str, fingerprint: dict[str, Any], resume: bool, work_dir: str | Path | None = None
+) -> Path:
+    """Check OUT is writable; keep finished work only if it came from the same command.
+
+    Returns the work folder: ``OUT/.sia``, or for an fsspec URL a staging folder in `work_dir`
+    (sia.io.outfs.work_folder)."""
+    if outfs.is_url(out):
+        return outfs.prepare_url_output(str(out), fingerprint, resume, work_dir, STATE_FILE)
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".sia-write-test"
@@ -374,21 +390,27 @@ def run_pipeline(
     resume: bool = True,
     progress: Any = None,
     runner_factory: Callable[[int, Any], Any] | None = None,
+    work_dir: str | Path | None = None,
 ) -> RunResult:
     """Run `cfg` over `inputs` into `out`.
 
     `runner_factory(workers, progress)` returns the object that runs shard jobs and maps combine
     work (`LocalRunner` by default; the Ray executor passes its own). Everything else — planning,
     resume, combine markers, stats, run.json — is shared, so executors cannot drift apart.
+
+    `out` may be an fsspec URL (``s3://…``, ``gs://…``, ``file://…``); then the work folder lives
+    in `work_dir` (else ``cfg.run.work_dir``, else $SIA_WORK_DIR, else the system temp dir), which
+    must be a path every worker shares (docs/ray.md).
     """
     from sia.io.paths import expand_inputs
 
     t0 = time.perf_counter()
     files = expand_inputs(inputs, cfg.input.format)
-    out = Path(out)
+    out = str(out) if outfs.is_url(out) else Path(out)
     fp = _fingerprint(cfg, files)
-    work = prepare_output(out, fp, resume)
-    sweep_temp_files(out)
+    work_dir = work_dir or getattr(cfg.run, "work_dir", "") or os.environ.get("SIA_WORK_DIR") or None
+    work = prepare_output(out, fp, resume, work_dir)
+    sweep_temp_files(out, work)
     _CACHE.clear()
     stages = build_stages(cfg)
     passes = plan_passes(stages)
@@ -439,7 +461,7 @@ def run_pipeline(
     seconds = time.perf_counter() - t0
     from sia.report.stats import dumps as stats_dumps
 
-    atomic_write_bytes(out / "stats.json", stats_dumps(stats).encode())
+    atomic_write_bytes(outfs.join(out, "stats.json"), stats_dumps(stats).encode())
     run_info = {
         "sia": __version__,
         "config": asdict(cfg),
@@ -449,10 +471,10 @@ def run_pipeline(
         "wall_seconds": round(seconds, 3),
         "workers": workers,
     }
-    atomic_write_bytes(out / "run.json", json.dumps(run_info, indent=1, default=str).encode())
+    atomic_write_bytes(outfs.join(out, "run.json"), json.dumps(run_info, indent=1, default=str).encode())
     for i in range(len(passes) - 1):
         shutil.rmtree(work / f"pass{i:02d}", ignore_errors=True)
-    sweep_temp_files(out)  # every task has finished: a temp file left now is a dead attempt's
+    sweep_temp_files(out, work)  # every task has finished: a temp file left now is a dead attempt's
     _CACHE.clear()
     return RunResult(out, stats, seconds, n)
 
