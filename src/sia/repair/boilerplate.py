@@ -24,7 +24,7 @@ from typing import ClassVar
 import numpy as np
 
 from sia.record import Document
-from sia.repair.features import FEATURES, PageUnits, context_features, page_units
+from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
 from sia.repair.langdata import doc_lang
 from sia.repair.pagewords import prime
 from sia.repair.spans import merge_gaps
@@ -55,11 +55,27 @@ class Model:
         rules follow the model: after the main prose run, a run of non-sentences of at least that
         many words gets 0 (a headline list, tags); outside it, 3+ consecutive short non-sentences
         (<= 4 words each: a menu) get 0."""
-        if len(pu.units) == 0:
-            return np.zeros(0)
-        p = self._predict(pu)
+        return self.predict_many([pu], max_fragment_run)[0]
+
+    def predict_many(self, pus: list[PageUnits], max_fragment_run: int = 0) -> list[np.ndarray]:
+        """`predict` for a batch of pages in one pass of matrix products (neighbourhoods and runs
+        stop at page edges, so each page gets what it would get alone)."""
+        nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+        n = int(nu.sum())
+        if n == 0:
+            return [np.zeros(0) for _ in pus]
+        X = np.concatenate([pu.X for pu in pus])
+        words = np.concatenate([pu.words for pu in pus])
+        ufirst = np.zeros(len(pus) + 1, dtype=np.int64)
+        ufirst[1:] = np.cumsum(nu)
+        udoc = np.repeat(np.arange(len(pus)), nu)
+        lo, hi = ufirst[udoc], ufirst[udoc + 1]
+        Z = (X - self.mu) / self.sd
+        Z[:, 0] = 1.0
+        p1 = _sigmoid(apply_net(self.w1, Z))
+        Z2 = np.concatenate([Z, context_features(p1, words, lo, hi)], axis=1)
+        p = _sigmoid(apply_net(self.w2, Z2))
         if max_fragment_run > 0:
-            X = pu.X
             frag = X[:, FEATURES.index("sentence")] == 0
             run = np.expm1(X[:, FEATURES.index("log_frag_run")])
             after = X[:, FEATURES.index("after_main")] == 1
@@ -67,16 +83,9 @@ class Model:
             # a list or menu after the article: many words with no sentence end
             cut = (run >= max_fragment_run - 0.5) & after
             # a menu anywhere outside the article: >= 3 consecutive short non-sentences
-            cut |= _short_runs(frag & (pu.words <= 4), 3) & outside
+            cut |= _short_runs(frag & (words <= 4), 3, np.arange(n) == lo) & outside
             p = np.where(cut, 0.0, p)
-        return p
-
-    def _predict(self, pu: PageUnits) -> np.ndarray:
-        Z = (pu.X - self.mu) / self.sd
-        Z[:, 0] = 1.0
-        p1 = _sigmoid(apply_net(self.w1, Z))
-        Z2 = np.concatenate([Z, context_features(p1, pu.words)], axis=1)
-        return _sigmoid(apply_net(self.w2, Z2))
+        return [p[ufirst[i] : ufirst[i + 1]] for i in range(len(pus))]
 
     def to_json(self) -> dict:
         return {
@@ -89,17 +98,17 @@ class Model:
         }
 
 
-def _short_runs(mask: np.ndarray, k: int) -> np.ndarray:
-    """Members of runs of >= k consecutive True values."""
+def _short_runs(mask: np.ndarray, k: int, first: np.ndarray | None = None) -> np.ndarray:
+    """Members of runs of >= k consecutive True values; `first` marks where a new page starts
+    (a run never continues across it)."""
     if not len(mask):
         return mask
-    d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
-    out = np.zeros(len(mask), dtype=bool)
-    for a, b in zip(starts.tolist(), ends.tolist()):
-        if b - a >= k:
-            out[a:b] = True
-    return out
+    new = mask & ~np.concatenate(([False], mask[:-1]))
+    if first is not None:
+        new |= mask & first
+    rid = np.where(mask, np.cumsum(new), 0)
+    lens = np.bincount(rid)
+    return mask & (lens[rid] >= k)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -151,12 +160,15 @@ class Boilerplate:
 
     def process(self, batch: list[Document]) -> list[Document]:
         texts = [doc.clean_text for doc in batch]
-        prime(texts)
-        for doc, text in zip(batch, texts):
-            if not text.strip():
-                continue
-            lang = doc_lang(doc.lang, doc.text)
-            cuts, _ = boilerplate_cuts(text, lang, self.threshold, self.max_fragment_run)
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        prime([texts[i] for i in todo])
+        langs = [doc_lang(batch[i].lang, batch[i].text) for i in todo]
+        model = load_model()
+        t = model.threshold if self.threshold is None else self.threshold
+        pus = batch_units([texts[i] for i in todo], langs)
+        for i, pu, p in zip(todo, pus, model.predict_many(pus, self.max_fragment_run)):
+            doc, text = batch[i], texts[i]
+            cuts = [(u.start, u.end) for u, pi in zip(pu.units, p.tolist()) if pi < t]
             if cuts:
                 doc.remove_clean_many(merge_gaps(text, [(s, e, self.reason) for s, e in cuts]))
             doc.signals["boilerplate_frac"] = sum(e - s for s, e in cuts) / max(1, len(text))

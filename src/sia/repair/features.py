@@ -86,17 +86,24 @@ class PageUnits:
     words: np.ndarray  # words per unit
 
 
-def _window_mean(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
-    """Weighted mean of `values` over the k units on each side, the unit itself left out."""
+def _window_mean(
+    values: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    lo_lim: np.ndarray | None = None,
+    hi_lim: np.ndarray | None = None,
+) -> np.ndarray:
+    """Weighted mean of `values` over the k units on each side, the unit itself left out; with
+    `lo_lim`/`hi_lim` (each unit's page bounds) a window never reaches into another page."""
     vw = np.concatenate(([0.0], np.cumsum(values * weights)))
     w = np.concatenate(([0.0], np.cumsum(weights)))
     n = len(values)
     idx = np.arange(n)
-    lo = np.maximum(0, idx - k)
-    hi = np.minimum(n, idx + k + 1)
+    lo = np.maximum(0 if lo_lim is None else lo_lim, idx - k)
+    hi = np.minimum(n if hi_lim is None else hi_lim, idx + k + 1)
     num = vw[hi] - vw[lo] - values * weights
     den = w[hi] - w[lo] - weights
-    return np.where(den > 0, num / np.maximum(den, 1e-9), 0.0)
+    return np.where(den > 1e-9, num / np.maximum(den, 1e-9), 0.0)
 
 
 def main_run(good: np.ndarray) -> tuple[int, int]:
@@ -117,17 +124,45 @@ def main_run(good: np.ndarray) -> tuple[int, int]:
 
 def page_units(text: str, lang: str | None) -> PageUnits:
     """Segment `text` and compute the feature matrix of its units."""
-    spans = segment_spans(text, lang)
-    units = [Segment(a, b, k) for a, b, k in spans]
-    n = len(units)
-    X = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    return batch_units([text], [lang])[0]
+
+
+def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
+    """`page_units` of every page of a batch, the numpy work done once over the whole batch (a
+    page of a few hundred words would otherwise pay ~100 numpy calls of fixed cost)."""
+    nd = len(texts)
+    seg = [segment_spans(t, lg) for t, lg in zip(texts, langs)]
+    nu = np.fromiter(map(len, seg), dtype=np.int64, count=nd)
+    # pages joined by NUL: no pattern below matches it, so nothing spans two pages
+    joined = "\x00".join(texts)
+    tlen = np.fromiter(map(len, texts), dtype=np.int64, count=nd)
+    doff = np.zeros(nd, dtype=np.int64)
+    doff[1:] = np.cumsum(tlen[:-1] + 1)
+    out: list[PageUnits] = []
+    n = int(nu.sum())
     if n == 0:
-        return PageUnits(text, units, X, np.zeros(0))
-    pw = page_words(text)
-    ws, we = pw.starts, pw.ends
-    stops = stopwords(lang) if lang else frozenset()
-    is_stop = _member(pw.keys, _stop_keys(lang)) if stops else np.zeros(len(ws))
-    cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+        return [PageUnits(t, [], np.zeros((0, len(FEATURES))), np.zeros(0)) for t in texts]
+    ufirst = np.zeros(nd + 1, dtype=np.int64)
+    ufirst[1:] = np.cumsum(nu)
+    udoc = np.repeat(np.arange(nd), nu)
+    flat = [x for sp in seg for x in sp]
+    us_l, ue_l, kinds = zip(*flat)
+    us = np.array(us_l, dtype=np.int64) + doff[udoc]
+    ue = np.array(ue_l, dtype=np.int64) + doff[udoc]
+    # words
+    pws = [page_words(t) for t in texts]
+    nwd = np.fromiter((len(p.starts) for p in pws), dtype=np.int64, count=nd)
+    wdoc = np.repeat(np.arange(nd), nwd)
+    ws = np.concatenate([p.starts for p in pws]) + doff[wdoc] if nwd.sum() else np.zeros(0, np.int64)
+    we = np.concatenate([p.ends for p in pws]) + doff[wdoc] if nwd.sum() else np.zeros(0, np.int64)
+    keys = np.concatenate([p.keys for p in pws]) if nwd.sum() else np.zeros(0, np.uint64)
+    stop_sets = [stopwords(lg) if lg else frozenset() for lg in langs]
+    has_stops = np.array([bool(st) for st in stop_sets])
+    is_stop = np.zeros(len(ws))
+    for lg in {lg for lg, hs in zip(langs, has_stops) if hs}:
+        sel = np.isin(wdoc, [i for i, x in enumerate(langs) if x == lg])
+        is_stop[sel] = _member(keys[sel], _stop_keys(lg))
+    cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
     f32 = cp[ws]
     firsts = f32.tobytes().decode("utf-32-le", errors="surrogatepass")
     lo_f, up_f = firsts.lower(), firsts.upper()
@@ -143,9 +178,6 @@ def page_units(text: str, lang: str | None) -> PageUnits:
         )
     wlen = (we - ws).astype(np.float64)
     digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
-    us_l, ue_l, kinds = zip(*spans)
-    us = np.array(us_l, dtype=np.int64)
-    ue = np.array(ue_l, dtype=np.int64)
     a = np.searchsorted(ws, us)
     b = np.searchsorted(ws, ue)
     nw = (b - a).astype(np.float64)
@@ -161,37 +193,45 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     safe = np.maximum(nw, 1)
     sentence = np.array([k == SENTENCE for k in kinds], dtype=np.float64)
     stop_d = stop / safe
-    nchar = (ue - us).astype(np.float64)
+    ustops = has_stops[udoc]
     # blocks: which line each unit sits in
-    bl = blocks(text)
-    bstart = np.array([s for s, _ in bl], dtype=np.int64)
+    bstart = np.array([s0 + int(doff[i]) for i, t in enumerate(texts) for s0, _ in blocks(t)], dtype=np.int64)
     bidx = np.searchsorted(bstart, us, side="right") - 1
-    nb = len(bl)
+    nb = len(bstart)
     bwords = np.bincount(bidx, weights=nw, minlength=nb)
     bsent = np.bincount(bidx, weights=nw * sentence, minlength=nb)
     bunits = np.bincount(bidx, minlength=nb)
-    prefixes = _marker_prefixes(lang or "en")
-    short = np.nonzero(nw <= 8)[0].tolist()
-    norm = {i: text[us[i] : ue[i]].lower() for i in short}
-    counts = Counter(t for i, t in norm.items() if nw[i] <= 6)
     marker = np.zeros(n)
     rep = np.zeros(n)
-    for i, t in norm.items():
-        if t.startswith(prefixes):
-            marker[i] = 1.0
-        if nw[i] <= 6 and counts[t] >= 2:
-            rep[i] = 1.0
-    # symbols and bullets: one pass over the page, then per-unit counts by position
-    sym_pos = np.array([m.start() for m in _SYMBOLS.finditer(text)], dtype=np.int64)
+    short = np.nonzero(nw <= 8)[0]
+    sdoc = udoc[short]
+    for d in np.unique(sdoc).tolist():
+        prefixes = _marker_prefixes(langs[d] or "en")
+        idxs = short[sdoc == d].tolist()
+        norm = {i: joined[us[i] : ue[i]].lower() for i in idxs}
+        counts = Counter(t for i, t in norm.items() if nw[i] <= 6)
+        for i, t in norm.items():
+            if t.startswith(prefixes):
+                marker[i] = 1.0
+            if nw[i] <= 6 and counts[t] >= 2:
+                rep[i] = 1.0
+    # symbols and bullets: one pass over the batch, then per-unit counts by position
+    sym_pos = np.array([m.start() for m in _SYMBOLS.finditer(joined)], dtype=np.int64)
     sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
-    bul_pos = np.array([m.start() for m in _BULLET.finditer(text)], dtype=np.int64)
+    bul_pos = np.array([m.start() for m in _BULLET.finditer(joined)], dtype=np.int64)
     bullet = _member(us, bul_pos)
     digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
-    good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | (not stops))
+    good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | ~ustops)
     gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))
-    ma, mb = main_run(gscore)
-    idx = np.arange(n)
+    ma = np.zeros(nd, dtype=np.int64)
+    mb = np.zeros(nd, dtype=np.int64)
+    for d in range(nd):
+        ma[d], mb[d] = main_run(gscore[ufirst[d] : ufirst[d + 1]])
+    lo_lim, hi_lim = ufirst[udoc], ufirst[udoc + 1]
+    idx = np.arange(n) - lo_lim  # index within the page
+    uma, umb = ma[udoc], mb[udoc]
+    X = np.zeros((n, len(FEATURES)), dtype=np.float64)
     X[:, 0] = 1.0
     X[:, 1] = np.log1p(nw)
     X[:, 2] = sentence
@@ -199,42 +239,54 @@ def page_units(text: str, lang: str | None) -> PageUnits:
     X[:, 4] = cap / np.maximum(cased, 1)
     X[:, 5] = digits
     X[:, 6] = marker
-    X[:, 7] = us / max(1, len(text))
+    X[:, 7] = (us - doff[udoc]) / np.maximum(1, tlen[udoc])
     X[:, 8] = np.log1p(bwords[bidx])
     X[:, 9] = bsent[bidx] / np.maximum(bwords[bidx], 1)
     X[:, 10] = rep
     X[:, 11] = np.minimum(wl / safe, 15) / 10
     X[:, 12] = ((sentence == 0) & (nw > 30)).astype(np.float64)
-    X[:, 13] = _window_mean(good.astype(np.float64), np.maximum(nw, 1), 3)
-    X[:, 14] = ((idx >= ma) & (idx < mb)).astype(np.float64)
-    X[:, 15] = (idx >= mb).astype(np.float64)
-    X[:, 16] = (idx < ma).astype(np.float64)
+    X[:, 13] = _window_mean(good.astype(np.float64), np.maximum(nw, 1), 3, lo_lim, hi_lim)
+    X[:, 14] = ((idx >= uma) & (idx < umb)).astype(np.float64)
+    X[:, 15] = (idx >= umb).astype(np.float64)
+    X[:, 16] = (idx < uma).astype(np.float64)
     X[:, 17] = sym
     X[:, 18] = (nw < 4).astype(np.float64)
     X[:, 19] = stop_d * sentence
     X[:, 20] = (bwords[bidx] <= 5).astype(np.float64)
     X[:, 21] = bullet
-    X[:, 22] = _window_mean(stop_d, np.maximum(nw, 1), 3)
+    X[:, 22] = _window_mean(stop_d, np.maximum(nw, 1), 3, lo_lim, hi_lim)
     X[:, 23] = (bunits[bidx] == 1).astype(np.float64)
-    X[:, 24] = ((stop == 0) & (nw >= 3)).astype(np.float64) if stops else 0.0
-    # runs of consecutive non-sentences (a headline list, a menu): their total words
+    X[:, 24] = ((stop == 0) & (nw >= 3) & ustops).astype(np.float64)
+    # runs of consecutive non-sentences (a headline list, a menu): their total words; a run
+    # never continues into the next page
     frag = sentence == 0
-    run_id = np.cumsum(np.concatenate(([1], (frag[1:] != frag[:-1]).astype(np.int64))))
+    brk = (frag[1:] != frag[:-1]) | (udoc[1:] != udoc[:-1])
+    run_id = np.cumsum(np.concatenate(([1], brk.astype(np.int64))))
     run_words = np.bincount(run_id, weights=nw)
     X[:, 25] = np.where(frag, np.log1p(run_words[run_id]), 0.0)
-    cw = np.cumsum(nw)
-    end_main = cw[mb - 1] if mb > 0 else 0.0
-    X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= mb)
-    del nchar
-    return PageUnits(text, units, X, nw)
+    cwg = np.concatenate(([0.0], np.cumsum(nw)))
+    cw = cwg[1:] - cwg[lo_lim]  # words up to and including the unit, within its page
+    end_main = np.where(umb > 0, cwg[lo_lim + umb] - cwg[lo_lim], 0.0)
+    X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= umb)
+    for d, t in enumerate(texts):
+        u0, u1 = int(ufirst[d]), int(ufirst[d + 1])
+        units = [Segment(x, y, k) for x, y, k in seg[d]]
+        out.append(PageUnits(t, units, X[u0:u1], nw[u0:u1]))
+    return out
 
 
-def context_features(p: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Second-pass features from first-pass probabilities: the unit's and its neighbours'."""
+def context_features(
+    p: np.ndarray, words: np.ndarray, lo: np.ndarray | None = None, hi: np.ndarray | None = None
+) -> np.ndarray:
+    """Second-pass features from first-pass probabilities: the unit's and its neighbours'.
+    `lo`/`hi` are each unit's page bounds when several pages are stacked (default: one page)."""
     w = np.maximum(words, 1)
     n = len(p)
     prev = np.concatenate(([0.5], p[:-1])) if n else p
     nxt = np.concatenate((p[1:], [0.5])) if n else p
-    return np.stack(
-        [p, _window_mean(p, w, 2), _window_mean(p, w, 6), prev, nxt, p * _window_mean(p, w, 2)], axis=1
-    )
+    if lo is not None and hi is not None and n:
+        idx = np.arange(n)
+        prev = np.where(idx == lo, 0.5, prev)
+        nxt = np.where(idx == hi - 1, 0.5, nxt)
+    m2 = _window_mean(p, w, 2, lo, hi)
+    return np.stack([p, m2, _window_mean(p, w, 6, lo, hi), prev, nxt, p * m2], axis=1)
