@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import zstandard
 
+from sia.io.writers import PARQUET_SCHEMA  # noqa: F401  (the schema the executor writes)
 from sia.record import Document, Span
 from sia.report.parts import iter_errors, iter_records, read_run
 from sia.report.stats import StatsAccumulator, write_stats
@@ -26,39 +27,6 @@ ERRORS = [
     {"file": "in/crawl-1.warc.gz", "record": 3, "reason": "decode", "message": "invalid start byte"},
 ]
 EVIL = '<script>alert("pwned")</script><img src=x onerror="alert(1)">'
-
-PARQUET_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("text", pa.string()),
-        ("input_text", pa.string()),
-        ("url", pa.string()),
-        ("metadata", pa.string()),
-        ("source", pa.string()),
-        ("lang", pa.string()),
-        ("lang_score", pa.float64()),
-        ("title", pa.string()),
-        ("authors", pa.list_(pa.string())),
-        ("published", pa.string()),
-        (
-            "removed",
-            pa.list_(
-                pa.struct(
-                    [
-                        ("start", pa.int64()),
-                        ("end", pa.int64()),
-                        ("reason", pa.string()),
-                        ("repl", pa.string()),
-                    ]
-                )
-            ),
-        ),
-        ("signals", pa.string()),
-        ("dup", pa.string()),
-        ("decision", pa.string()),
-        ("extras", pa.string()),
-    ]
-)
 
 
 def fixture_docs() -> list[Document]:

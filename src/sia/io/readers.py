@@ -87,6 +87,17 @@ def _from_mapping(obj: dict[str, Any], path: str, where: str, fallback_id: str, 
     )
 
 
+def _checked(item: Item, path: str, where: str, opts: ReadOptions) -> list[Item]:
+    """A mapped record after the checks every record gets: NUL bytes stripped, length bounded."""
+    if not isinstance(item, Document):
+        return [item]
+    item.text, errs = _clean_text(item.text, path, where)
+    err = _too_long(len(item.text), opts, path, where)
+    if err:
+        return [err]
+    return [*errs, item]
+
+
 def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
     base = _base(path)
     n = 0
@@ -109,16 +120,8 @@ def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
                     path, where, "malformed_json", f"expected an object, got {type(obj).__name__}"
                 )
                 continue
-            item = _from_mapping(obj, path, where, f"{base}:{n}", opts)
-            if isinstance(item, Document):
-                item.text, more = _clean_text(item.text, path, where)
-                errs += more
-                err = _too_long(len(item.text), opts, path, where)
-                if err:
-                    yield err
-                    continue
             yield from errs
-            yield item
+            yield from _checked(_from_mapping(obj, path, where, f"{base}:{n}", opts), path, where, opts)
     except TruncatedStream as e:
         yield ReadError(path, f"after line {n}", "truncated", str(e))
     except OSError as e:
@@ -197,15 +200,9 @@ def read_parquet(path: str, opts: ReadOptions) -> Iterator[Item]:
                         for k in ("metadata", "signals", "dup", "extras"):
                             if isinstance(obj.get(k), str):
                                 obj[k] = orjson.loads(obj[k])
-                    item = _from_mapping(obj, path, where, f"{base}:{row}", opts)
-                    if isinstance(item, Document):
-                        item.text, errs = _clean_text(item.text, path, where)
-                        err = _too_long(len(item.text), opts, path, where)
-                        if err:
-                            yield err
-                            continue
-                        yield from errs
-                    yield item
+                    yield from _checked(
+                        _from_mapping(obj, path, where, f"{base}:{row}", opts), path, where, opts
+                    )
     except OSError as e:
         yield ReadError(path, "", "unreadable", f"not a readable Parquet file: {e}")
 

@@ -8,8 +8,8 @@ end-of-stream marker is checked. Multi-member gzip and multi-frame zstd are supp
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 import fsspec
 import zstandard
@@ -35,8 +35,9 @@ def open_binary(path: str) -> BinaryIO:
     return fsspec.open(path, "rb").open()
 
 
-def _gzip_chunks(raw: BinaryIO) -> Iterator[bytes]:
-    d = zlib.decompressobj(wbits=47)
+def _decompressed(raw: BinaryIO, new_decoder: Callable[[], Any], kind: str) -> Iterator[bytes]:
+    """Drive a zlib/zstd-style decompressor over concatenated members, checking the end marker."""
+    d = new_decoder()
     started = False
     while True:
         buf = raw.read(CHUNK)
@@ -49,38 +50,24 @@ def _gzip_chunks(raw: BinaryIO) -> Iterator[bytes]:
                 yield out
             if d.eof:
                 buf = d.unused_data
-                d = zlib.decompressobj(wbits=47)
+                d = new_decoder()
                 started = bool(buf)
             else:
                 buf = b""
-    tail = d.flush()
+    tail = d.flush() if hasattr(d, "flush") and kind == "gzip" else b""
     if tail:
         yield tail
     if started and not d.eof:
-        raise TruncatedStream("gzip stream ends before its end marker (file cut off?)")
+        raise TruncatedStream(f"{kind} stream ends before its end marker (file cut off?)")
+
+
+def _gzip_chunks(raw: BinaryIO) -> Iterator[bytes]:
+    return _decompressed(raw, lambda: zlib.decompressobj(wbits=47), "gzip")
 
 
 def _zstd_chunks(raw: BinaryIO) -> Iterator[bytes]:
     dctx = zstandard.ZstdDecompressor()
-    d = dctx.decompressobj()
-    started = False
-    while True:
-        buf = raw.read(CHUNK)
-        if not buf:
-            break
-        while buf:
-            started = True
-            out = d.decompress(buf)
-            if out:
-                yield out
-            if d.eof:
-                buf = d.unused_data
-                d = dctx.decompressobj()
-                started = bool(buf)
-            else:
-                buf = b""
-    if started and not d.eof:
-        raise TruncatedStream("zstd stream ends before its end marker (file cut off?)")
+    return _decompressed(raw, dctx.decompressobj, "zstd")
 
 
 def _plain_chunks(raw: BinaryIO) -> Iterator[bytes]:
