@@ -20,7 +20,7 @@ import regex
 
 from sia.repair.langdata import markers, stopwords
 from sia.repair.pagewords import page_words, word_keys
-from sia.text.segment import SENTENCE, Segment, blocks, segment_spans
+from sia.text.segment import SENTENCE, Segment, segment_with_blocks
 
 FEATURES = (
     "bias",
@@ -131,7 +131,8 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     """`page_units` of every page of a batch, the numpy work done once over the whole batch (a
     page of a few hundred words would otherwise pay ~100 numpy calls of fixed cost)."""
     nd = len(texts)
-    seg = [segment_spans(t, lg) for t, lg in zip(texts, langs)]
+    sb = [segment_with_blocks(t, lg) for t, lg in zip(texts, langs)]
+    seg = [x[0] for x in sb]
     nu = np.fromiter(map(len, seg), dtype=np.int64, count=nd)
     # pages joined by NUL: no pattern below matches it, so nothing spans two pages
     joined = "\x00".join(texts)
@@ -195,7 +196,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     stop_d = stop / safe
     ustops = has_stops[udoc]
     # blocks: which line each unit sits in
-    bstart = np.array([s0 + int(doff[i]) for i, t in enumerate(texts) for s0, _ in blocks(t)], dtype=np.int64)
+    bstart = np.array([s0 + int(doff[i]) for i in range(nd) for s0, _ in sb[i][1]], dtype=np.int64)
     bidx = np.searchsorted(bstart, us, side="right") - 1
     nb = len(bstart)
     bwords = np.bincount(bidx, weights=nw, minlength=nb)

@@ -214,17 +214,32 @@ def _add(text: str, s: int, e: int, out: list[tuple[int, int, str]]) -> None:
 
 def segment_spans(text: str, lang: str | None = None) -> list[tuple[int, int, str]]:
     """`segment` as plain (start, end, kind) tuples: what callers that vectorise want."""
+    return segment_with_blocks(text, lang)[0]
+
+
+def segment_with_blocks(
+    text: str, lang: str | None = None
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """(`segment_spans`, `blocks`) from one pass: the features need both."""
     keep, fin = abbreviations(lang)
     out: list[tuple[int, int, str]] = []
     seps = _Seps(text)
     ends = [(m.start(), m.end()) for m in _END_RE.finditer(text)]
+    nends = len(ends)
+    short = 4 * LONG_RUN_WORDS
     j = 0
-    for bs, be in blocks(text):
+    bl = blocks(text)
+    for bs, be in bl:
         pos = bs
         # candidate ends never contain white space, so each lies inside one block
-        while j < len(ends) and ends[j][0] < bs:
+        while j < nends and ends[j][0] < bs:
             j += 1
-        while j < len(ends) and ends[j][1] <= be:
+        if (j == nends or ends[j][1] > be) and be - bs < short and not seps.near(bs, be):
+            # the common line of a page (menu item, headline): no candidate end, no separator,
+            # too short to be a flattened list -- one fragment, as `_emit` would find
+            out.append((bs, be, FRAGMENT))
+            continue
+        while j < nends and ends[j][1] <= be:
             ms, me = ends[j]
             j += 1
             if _is_end(text, ms, me, be, keep, fin):
@@ -232,7 +247,7 @@ def segment_spans(text: str, lang: str | None = None) -> list[tuple[int, int, st
                 pos = me
         if pos < be:
             _emit(text, pos, be, out, seps)
-    return out
+    return out, bl
 
 
 def segment(text: str, lang: str | None = None) -> list[Segment]:
