@@ -5,8 +5,10 @@ current clean text. Features are language-blind signals that carry across langua
 punctuation, stop-word density from the language's list, capitalisation (title-case items),
 digits, length, marker phrases from the language's data file, whether a short text repeats in
 the page (a section label between headlines), the unit's block (line) and neighbourhood, and its
-position relative to the page's main text run. Word statistics are computed once per page as
-numpy arrays and summed per unit with `np.add.reduceat`, so the cost is a few passes over words.
+position relative to the page's main text run. Word statistics are computed once per *batch* of pages
+(`batch_units`: words from `sia.repair.pagewords`, every page's units and words stacked into one
+set of numpy arrays, windows and runs bounded by page), so a short page does not pay the fixed cost
+of ~100 numpy calls on its own; per-unit sums are differences of cumulative sums.
 """
 
 from __future__ import annotations

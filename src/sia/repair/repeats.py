@@ -7,7 +7,8 @@ n-gram (n = `min_words`) is hashed; an n-gram whose hash occurred at an earlier 
 repeat, and the union of repeated n-grams (their words not inside the first occurrence) gives
 the removed spans. Overlapping repeated n-grams chain, so a repeated span of any length >= n is
 found whole -- that is the "extend the match" step, done by a coverage count. Everything is
-numpy over 64-bit word keys, O(words · n), so a 5 MB document takes about a second.
+numpy over 64-bit word keys (`sia.repair.pagewords`, shared with `boilerplate`), O(words · n), so a
+5 MB document takes about a second.
 
 Why n = 8 by default: bench/repair_speed.py also counts how many words of clean text (treebank
 documents, human-extracted article bodies) fall in repeated n-grams: at n = 8 it is under 0.5 %
