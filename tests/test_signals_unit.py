@@ -250,3 +250,15 @@ def test_language_token_rules_match_the_anchor_tokenizer():
     assert tok("ერთ-ერთი იყო. heim.", "ka") == ["ერთ-ერთი", "იყო.", "heim", "."]
     assert tok("Դա է։ Ինչ՞ են.", "hy") == ["Դա", "է։", "Ինչ՞", "են."]
     assert tok("wó\uf025n àwo\uf025n", "yo") == ["wó\uf025n", "àwo\uf025n"]
+
+
+def test_marks_on_a_word_edge_stay_on_it_as_in_the_anchor():
+    """Hyphens, @, / and + that spaCy treats as neither prefix nor suffix (default.toml edge_marks)."""
+    from sia.label.signals import token_options
+    from sia.langs import thresholds
+
+    opts = token_options(thresholds("en"))
+    assert tokenize("Kreativ- -ci @user /tmp a/b TV+ +30 +abc 5-8 (-ci) word-, Norður-Kóreu", *opts) == [
+        "Kreativ-", "-ci", "@user", "/tmp", "a", "/", "b", "TV+", "+30", "+", "abc", "5", "-", "8",
+        "(", "-ci", ")", "word-", ",", "Norður", "-", "Kóreu",
+    ]  # fmt: skip

@@ -212,7 +212,9 @@ class Quality:
                 if res.reject is None and res.dropped and c.get("remove_lines") and reasons[i] is None:
                     spans = _merge_adjacent(res.dropped)
                     # tokens never cross a line break, so the kept text's count is a difference
-                    n_tok[i] -= sum(len(tokenize(texts[i][s:e], *token_options(cfgs[i]))) for s, e in spans)
+                    n_tok[i] -= len(
+                        tokenize("\n".join([texts[i][s:e] for s, e in spans]), *token_options(cfgs[i]))
+                    )
                     d.remove_clean_many([(s, e, "c4_line") for s, e in spans])
                     texts[i] = d.clean_text
         if self.fineweb:

@@ -70,6 +70,7 @@ def _token_res(
     attached_final: str = "",
     attached_script: str = "",
     private_use: bool = False,
+    edge_marks: str = "",
 ) -> tuple[regex.Pattern, regex.Pattern]:
     """(pattern for any text, faster pattern for text without scripts written without spaces)."""
     join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
@@ -85,17 +86,30 @@ def _token_res(
     if attached_final:
         after = rf"(?<=\p{{{attached_script}}})" if attached_script else ""
         tail = rf"(?:{after}[{regex.escape(attached_final)}])?"
+    # marks the anchor treats as neither prefix nor suffix stay on a word's edge ("-ci", "Kreativ-",
+    # "@user", "/tmp", "TV+"); a leading one only where no word character precedes ("a/b" splits),
+    # a trailing one only where none follows (else it is an infix: "5-8", "Norður-Kóreu")
+    lead = trail = ""
+    if edge_marks:
+        m = regex.escape(edge_marks.replace("+", ""))
+        plus = r"|\+(?=\p{N})" if "+" in edge_marks else ""
+        lead = rf"(?:(?<![\p{{L}}\p{{N}}\p{{M}}])(?:[{m}]{plus})+(?={w}))?"
+        e = regex.escape(edge_marks)
+        trail = rf"(?:[{e}]+(?![\p{{L}}\p{{N}}{e}]))?"
+    tail = trail + tail
     full = regex.compile(
-        rf"{_URL}|{ordn}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*{tail}|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{punct}",
+        rf"{_URL}|{ordn}{lead}{ws}+(?:{_JOIN_GUARD}{join}{ws}+)*{tail}|[[{_NOSPACE}]--\p{{M}}]\p{{M}}*|{punct}",
         regex.V1,
     )
     # without such scripts the word class needs no set difference: ~1.7x faster
-    spaced = regex.compile(rf"{_URL}|{ordn}{w}+(?:{_JOIN_GUARD}{join}{w}+)*{tail}|{punct}")
+    spaced = regex.compile(rf"{_URL}|{ordn}{lead}{w}+(?:{_JOIN_GUARD}{join}{w}+)*{tail}|{punct}")
     return full, spaced
 
 
 # brackets and quotes around an abbreviation ("(Nov.", "Inc.,"), which spaCy strips before it
 # looks the token up in its exceptions
+_TAILS = frozenset(",;:!?)")
+_TAILS_DOT = _TAILS | {"."}
 _ABBR_STRIP = "\"'“”‘’„«»()[]{},;:!?"
 
 
@@ -140,12 +154,20 @@ def tokenize(
     attached_script: str = "",
     private_use: bool = False,
     abbreviations: frozenset[str] = frozenset(),
+    edge_marks: str = "",
 ) -> list[str]:
     """Words and punctuation tokens of `text` (see above); the switches come from the language
     file's ``[tokens]`` table. `abbreviations` are tokens ending in a full stop that stay whole
     ("Nov.", "a."), looked up per whitespace chunk as the anchor looks up its exceptions."""
     full, spaced = _token_res(
-        hyphen_splits, ordinal_period, initials, clitics, attached_final, attached_script, private_use
+        hyphen_splits,
+        ordinal_period,
+        initials,
+        clitics,
+        attached_final,
+        attached_script,
+        private_use,
+        edge_marks,
     )
     if _MAYBE_NOSPACE.search(text):
         return full.findall(text)
@@ -156,9 +178,16 @@ def tokenize(
     find = spaced.findall
     out: list[str] = []
     append, extend = out.append, out.extend
+    # A word with one trailing mark that no switch keeps on it ("word," "word?") is two tokens:
+    # sliced here instead of a regex call (half the chunks holding punctuation). A full stop only
+    # when no switch can keep it (ordinals, initials, marks kept on words, abbreviations).
+    tails = _TAILS if (ordinal_period or initials or attached_final or abbreviations) else _TAILS_DOT
     for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
         if plain:
             append(chunk)
+        elif chunk[-1] in tails and chunk[:-1].isalnum():
+            append(chunk[:-1])
+            append(chunk[-1])
         elif abbreviations and "." in chunk and (core := chunk.strip(_ABBR_STRIP)) in abbreviations:
             i = chunk.find(core)
             extend(find(chunk[:i]))
@@ -181,12 +210,13 @@ def token_options(cfg: dict[str, Any]) -> tuple:
         str(t.get("attached_script", "")),
         bool(t.get("private_use", False)),
         tuple(t.get("abbreviations") or ()),
+        str(t.get("edge_marks", "")),
     )
 
 
 @lru_cache(maxsize=64)
 def _token_options(*opts: Any) -> tuple:
-    return (*opts[:-1], frozenset(opts[-1]))
+    return (*opts[:-2], frozenset(opts[-2]), opts[-1])
 
 
 def _classes(cps: np.ndarray) -> np.ndarray:
