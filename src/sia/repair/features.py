@@ -55,7 +55,20 @@ FEATURES = (
 )
 # case-insensitive by hand (same matches as IGNORECASE, which makes `regex` try every position slowly)
 _SYMBOLS = regex.compile(r"[©|»›•@#]|[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
+_BULLET_CHARS = "•-*–·▪►"
 _BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
+_SYMBOLS_SPLIT = regex.compile(f"({_SYMBOLS.pattern})")
+
+
+def _match_starts(pat_with_group: regex.Pattern, text: str) -> np.ndarray:
+    """Start offsets of the matches of a pattern wrapped in one group, from `split` lengths (no
+    Python object per match): pieces alternate non-match, match, non-match, ..."""
+    parts = pat_with_group.split(text)
+    if len(parts) == 1:
+        return np.zeros(0, dtype=np.int64)
+    lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    ends = np.cumsum(lens)
+    return ends[1::2] - lens[1::2]
 
 
 @functools.cache
@@ -219,10 +232,15 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
             if nw[i] <= 6 and counts[t] >= 2:
                 rep[i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
-    sym_pos = np.array([m.start() for m in _SYMBOLS.finditer(joined)], dtype=np.int64)
+    sym_pos = _match_starts(_SYMBOLS_SPLIT, joined)
     sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
-    bul_pos = np.array([m.start() for m in _BULLET.finditer(joined)], dtype=np.int64)
-    bullet = _member(us, bul_pos)
+    # a bullet matters only where a unit starts (units never start inside a bullet match): try
+    # the pattern there, and only at units whose first character can open one
+    bullet = np.zeros(n)
+    firsts_u = cp[us].tobytes().decode("utf-32-le", errors="surrogatepass")
+    for i, c in enumerate(firsts_u):
+        if (c in _BULLET_CHARS or c.isdigit()) and _BULLET.match(joined, int(us[i])):
+            bullet[i] = 1.0
     digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | ~ustops)
