@@ -291,7 +291,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= umb)
     for d, t in enumerate(texts):
         u0, u1 = int(ufirst[d]), int(ufirst[d + 1])
-        units = [Segment(x, y, k) for x, y, k in seg[d]]
+        units = list(map(Segment._make, seg[d]))
         out.append(PageUnits(t, units, X[u0:u1], nw[u0:u1]))
     return out
 
