@@ -119,3 +119,28 @@ def test_work_folder_defaults_to_the_temp_dir_named_by_the_url(tmp_path):
     assert a == b and a.name.startswith("sia-") and a != outfs.work_folder("s3://bucket/other")
     assert outfs.work_folder(tmp_path / "out") == tmp_path / "out" / ".sia"
     assert outfs.work_folder("gs://b/o", tmp_path).parent == tmp_path
+
+
+def test_ray_tasks_upload_to_a_file_url(tmp_path, monkeypatch):
+    """Shard tasks in Ray worker processes upload their parts; the work folder is SIA_WORK_DIR."""
+    import ray
+
+    from sia.run.ray_executor import RayOptions, run_pipeline_ray
+
+    corpus = make_corpus(tmp_path / "in", shards=3)
+    c = PipelineConfig(stages=[{"name": n} for n in ("normalize", "host_templates", "exact_dedup")])
+    c.run.workers = 2
+    run_pipeline(c, [str(corpus)], tmp_path / "local")
+    monkeypatch.setenv("SIA_WORK_DIR", str(tmp_path / "stage"))
+    url = f"file://{tmp_path}/url-out"
+    opts = RayOptions(
+        init_kwargs={"num_cpus": 2, "object_store_memory": 100 * 2**20, "configure_logging": False}
+    )
+    assert not ray.is_initialized()
+    run_pipeline_ray(c, [str(corpus)], url, options=opts)
+    a, b = outputs(tmp_path / "local"), outputs(tmp_path / "url-out")
+    assert sorted(a) == sorted(b) and len(a) == 10
+    for k in a:
+        assert a[k] == b[k], k
+    assert not (tmp_path / "url-out" / ".sia").exists()
+    assert (outfs.work_folder(url, tmp_path / "stage") / "stats" / "part-00002.json").exists()
