@@ -22,6 +22,7 @@ from segment_eval import icelandic_docs  # noqa: E402
 from sia.record import Document  # noqa: E402
 from sia.repair import pagewords  # noqa: E402
 from sia.repair.boilerplate import Boilerplate  # noqa: E402
+from sia.repair.langdata import _guess_prefix  # noqa: E402
 from sia.repair.metadata import Metadata  # noqa: E402
 from sia.repair.repeats import Repeats, find_repeats  # noqa: E402
 
@@ -40,6 +41,7 @@ def corpora() -> dict[str, list[str]]:
 def time_sia(texts: list[str], stages) -> float:
     docs = [Document(id=str(i), text=t) for i, t in enumerate(texts)]
     pagewords.clear()  # no word cache carried over from an earlier run of the same texts
+    _guess_prefix.cache_clear()  # nor a language guess
     t0 = time.process_time()
     for b in range(0, len(docs), 64):
         batch = docs[b : b + 64]

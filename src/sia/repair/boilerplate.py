@@ -25,7 +25,7 @@ import numpy as np
 
 from sia.record import Document
 from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
-from sia.repair.langdata import doc_lang
+from sia.repair.langdata import doc_langs
 from sia.repair.pagewords import prime
 from sia.repair.spans import merge_gaps
 from sia.stage import register
@@ -166,7 +166,7 @@ class Boilerplate:
         texts = [doc.clean_text for doc in batch]
         todo = [i for i, t in enumerate(texts) if t.strip()]
         prime([texts[i] for i in todo])
-        langs = [doc_lang(batch[i].lang, batch[i].text) for i in todo]
+        langs = doc_langs([batch[i].lang for i in todo], [batch[i].text for i in todo])
         model = load_model()
         t = model.threshold if self.threshold is None else self.threshold
         pus = batch_units([texts[i] for i in todo], langs)
