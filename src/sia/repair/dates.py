@@ -54,6 +54,7 @@ def _patterns(lang: str) -> tuple[regex.Pattern, dict[str, int]]:
 
 
 _DIGITS = regex.compile(r"\d+")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -75,7 +76,9 @@ def find_dates(text: str, lang: str, start: int = 0, end: int | None = None) -> 
     pat, months = _patterns(lang)
     out = []
     end = len(text) if end is None else end
-    matches = [m for a, b in _windows(text, start, end) for m in pat.finditer(text, a, b)]
+    # every form holds a year "19xx"/"20xx": a window without one cannot match (most number runs)
+    wins = [(a, b) for a, b in _windows(text, start, end) if _YEAR.search(text, a, b)]
+    matches = [m for a, b in wins for m in pat.finditer(text, a, b)]
     for m in matches:
         g = m.groupdict()
         try:
