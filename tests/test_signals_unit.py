@@ -262,3 +262,18 @@ def test_marks_on_a_word_edge_stay_on_it_as_in_the_anchor():
         "Kreativ-", "-ci", "@user", "/tmp", "a", "/", "b", "TV+", "+30", "+", "abc", "5", "-", "8",
         "(", "-ci", ")", "word-", ",", "Norður", "-", "Kóreu",
     ]  # fmt: skip
+
+
+def test_c4_sentences_do_not_end_at_an_abbreviation():
+    """spaCy's sentencizer breaks after terminator tokens only; "Inc." and "Nov." are words."""
+    from sia.label.signals import token_options
+    from sia.label.signals_c4 import c4_lines
+    from sia.langs import thresholds
+
+    cfg = thresholds("en")
+    o = token_options(cfg)
+    t = "Apple Inc. opened a shop in the city. It sold fruit on Nov. 5 to everyone there. Then it closed."
+    assert c4_lines(t, cfg["c4"], o[7], o[4], o[5]).sentences == 3
+    hy = thresholds("hy")
+    oh = token_options(hy)
+    assert c4_lines("Դա է։ Ինչ՞ են. Վերջ։", {"min_sentences": 1}, oh[7], oh[4], oh[5]).sentences == 1

@@ -205,7 +205,8 @@ class Quality:
                 if reasons[i] is not None and not self.all_signals:
                     continue
                 c = cfgs[i]["c4"]
-                res = c4_lines(texts[i], c)
+                o = token_options(cfgs[i])
+                res = c4_lines(texts[i], c, o[7], o[4], o[5])
                 sigs[i]["c4_sentences"] = float(res.sentences)
                 sigs[i]["c4_dropped_lines"] = len(res.dropped) / max(res.lines, 1)
                 fail(i, res.reject and f"c4:{res.reject}")

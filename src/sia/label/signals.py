@@ -182,20 +182,35 @@ def tokenize(
     # sliced here instead of a regex call (half the chunks holding punctuation). A full stop only
     # when no switch can keep it (ordinals, initials, marks kept on words, abbreviations).
     tails = _TAILS if (ordinal_period or initials or attached_final or abbreviations) else _TAILS_DOT
+    # the other chunks repeat (~4 occurrences per distinct chunk on web text): memoised per rules
+    memo = _CHUNK_MEMO.get((spaced, abbreviations))
+    if memo is None or len(memo) > _MEMO_MAX:
+        memo = _CHUNK_MEMO[(spaced, abbreviations)] = {}
+    get = memo.get
     for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
         if plain:
             append(chunk)
         elif chunk[-1] in tails and chunk[:-1].isalnum():
             append(chunk[:-1])
             append(chunk[-1])
-        elif abbreviations and "." in chunk and (core := chunk.strip(_ABBR_STRIP)) in abbreviations:
-            i = chunk.find(core)
-            extend(find(chunk[:i]))
-            append(core)
-            extend(find(chunk[i + len(core) :]))
         else:
-            extend(find(chunk))
+            toks = get(chunk)
+            if toks is None:
+                toks = memo[chunk] = _chunk_tokens(chunk, find, abbreviations)
+            extend(toks)
     return out
+
+
+_CHUNK_MEMO: dict[tuple[Any, frozenset[str]], dict[str, list[str]]] = {}
+_MEMO_MAX = 200_000  # distinct chunks kept per set of rules (~40 MB at most), then started afresh
+
+
+def _chunk_tokens(chunk: str, find: Any, abbreviations: frozenset[str]) -> list[str]:
+    """Tokens of one whitespace-delimited chunk holding punctuation."""
+    if abbreviations and "." in chunk and (core := chunk.strip(_ABBR_STRIP)) in abbreviations:
+        i = chunk.find(core)
+        return [*find(chunk[:i]), core, *find(chunk[i + len(core) :])]
+    return find(chunk)
 
 
 def token_options(cfg: dict[str, Any]) -> tuple:

@@ -50,8 +50,43 @@ def count_sentences_lines(lines: list[str]) -> int:
     return len(SENT_END_RE.findall(joined)) + len(lines) - len(SENT_TAIL_ML_RE.findall(joined))
 
 
-def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
-    """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`."""
+def nonbreaking_ends(
+    joined: str, abbreviations: frozenset[str], attached_final: str = "", attached_script: str = ""
+) -> int:
+    """Sentence ends `SENT_END_RE` finds inside a line that the anchor does not break after: the
+    full stop of an abbreviation ("Nov. 5", a token of its own for spaCy, not a terminator token)
+    and a mark kept on its word (Armenian "է։"). Ends at a line end count either way."""
+    n = 0
+    script = regex.compile(rf"\p{{{attached_script}}}") if attached_script else None
+    for m in SENT_END_RE.finditer(joined):
+        e = m.end()
+        if e == len(joined) or joined[e] == "\n":
+            continue
+        s = m.start()
+        if s == 0 or joined[s - 1].isspace():
+            continue
+        if attached_final and joined[s] in attached_final and (not script or script.match(joined[s - 1])):
+            n += 1
+            continue
+        if joined[s] == "." and abbreviations:
+            b = max(joined.rfind(" ", 0, s), joined.rfind("\n", 0, s)) + 1
+            if joined[b : s + 1].lstrip(_ABBR_OPEN) in abbreviations:
+                n += 1
+    return n
+
+
+_ABBR_OPEN = "\"'“‘„«(["
+
+
+def c4_lines(
+    text: str,
+    cfg: dict[str, Any],
+    abbreviations: frozenset[str] = frozenset(),
+    attached_final: str = "",
+    attached_script: str = "",
+) -> C4Result:
+    """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`; `abbreviations`
+    and `attached_final` (the language's token rules) mark full stops that end no sentence."""
     terminal = bool(cfg.get("terminal_punct", False))
     min_wpl = int(cfg.get("min_words_per_line", 0))
     max_wl = int(cfg.get("max_word_len", 0))
@@ -110,6 +145,8 @@ def c4_lines(text: str, cfg: dict[str, Any]) -> C4Result:
             kept.append(line)
     if min_sent > 0:
         res.sentences = count_sentences_lines(kept)
+        if kept and (abbreviations or attached_final):
+            res.sentences -= nonbreaking_ends("\n".join(kept), abbreviations, attached_final, attached_script)
         if res.sentences < min_sent:
             res.reject = "min_sentences"
     return res
