@@ -144,3 +144,11 @@ def test_ray_tasks_upload_to_a_file_url(tmp_path, monkeypatch):
         assert a[k] == b[k], k
     assert not (tmp_path / "url-out" / ".sia").exists()
     assert (outfs.work_folder(url, tmp_path / "stage") / "stats" / "part-00002.json").exists()
+
+
+def test_memory_url_with_worker_processes_is_refused(tmp_path):
+    from sia.io.errors import InputError
+
+    corpus = make_corpus(tmp_path / "in", shards=2)
+    with pytest.raises(InputError, match="per process"):
+        run_pipeline(cfg(workers=2), [str(corpus)], "memory://sia-test/two", work_dir=tmp_path / "s")

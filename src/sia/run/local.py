@@ -417,6 +417,8 @@ def run_pipeline(
     n = len(files)
     workers = cfg.run.workers or os.cpu_count() or 1
     workers = max(1, min(workers, n)) if not any(p.observe for p in passes) else max(1, workers)
+    if str(out).startswith("memory://") and (workers > 1 or runner_factory is not None):
+        raise InputError(f"{out}: memory:// is per process; use one worker of the local executor")
 
     jobs_for = [
         [ShardJob(cfg, p.index, i, n, path, fmt, str(out), str(work)) for i, (path, fmt) in enumerate(files)]
