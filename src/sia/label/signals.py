@@ -214,9 +214,14 @@ def _chunk_tokens(chunk: str, find: Any, abbreviations: frozenset[str]) -> list[
 
 
 def token_options(cfg: dict[str, Any]) -> tuple:
-    """The language file's ``[tokens]`` table, as `tokenize`'s positional arguments after text."""
+    """The language file's ``[tokens]`` table, as `tokenize`'s positional arguments after text.
+    Remembered per table object (language files are shared, and an abbreviation list of thousands
+    of entries is too long to rebuild or hash for every document)."""
     t = cfg.get("tokens") or {}
-    return _token_options(
+    hit = _OPTS.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    opts = (
         bool(t.get("hyphen_splits", True)),
         bool(t.get("ordinal_period", False)),
         bool(t.get("initials", False)),
@@ -224,14 +229,16 @@ def token_options(cfg: dict[str, Any]) -> tuple:
         str(t.get("attached_final", "")),
         str(t.get("attached_script", "")),
         bool(t.get("private_use", False)),
-        tuple(t.get("abbreviations") or ()),
+        frozenset(t.get("abbreviations") or ()),
         str(t.get("edge_marks", "")),
     )
+    if len(_OPTS) > 1024:
+        _OPTS.clear()
+    _OPTS[id(t)] = (t, opts)
+    return opts
 
 
-@lru_cache(maxsize=64)
-def _token_options(*opts: Any) -> tuple:
-    return (*opts[:-2], frozenset(opts[-2]), opts[-1])
+_OPTS: dict[int, tuple[dict[str, Any], tuple]] = {}
 
 
 def _classes(cps: np.ndarray) -> np.ndarray:
@@ -445,7 +452,8 @@ def ngram_fractions(
             hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[o].tolist(), n), dtype=bool)]
             chars = cum[hit + n] - cum[hit]
             dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
-        keep = np.sort(order[rep_el])  # indices into cand of repeated n-grams, in position order
+        keep = np.zeros(cand.size, bool)  # cand's repeated n-grams, in position order (no sort)
+        keep[order[rep_el]] = True
         cand, g = cand[keep], g[keep]
     return top, dup
 
