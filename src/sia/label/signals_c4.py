@@ -51,7 +51,11 @@ def count_sentences_lines(lines: list[str]) -> int:
 
 
 def nonbreaking_ends(
-    joined: str, abbreviations: frozenset[str], attached_final: str = "", attached_script: str = ""
+    joined: str,
+    abbreviations: frozenset[str],
+    attached_final: str = "",
+    attached_script: str = "",
+    initials: bool = False,
 ) -> int:
     """Sentence ends `SENT_END_RE` finds inside a line that the anchor does not break after: the
     full stop of an abbreviation ("Nov. 5", a token of its own for spaCy, not a terminator token)
@@ -68,13 +72,15 @@ def nonbreaking_ends(
         if attached_final and joined[s] in attached_final and (not script or script.match(joined[s - 1])):
             n += 1
             continue
-        if joined[s] == "." and abbreviations:
+        if joined[s] == "." and (abbreviations or initials):
             b = max(joined.rfind(" ", 0, s), joined.rfind("\n", 0, s)) + 1
-            if joined[b : s + 1].lstrip(_ABBR_OPEN) in abbreviations:
+            w = joined[b : s + 1].lstrip(_ABBR_OPEN)
+            if w in abbreviations or (initials and _INITIALS_RE.fullmatch(w)):
                 n += 1
     return n
 
 
+_INITIALS_RE = regex.compile(r"(?:\p{Lu}\.)+")
 _ABBR_OPEN = "\"'“‘„«(["
 
 
@@ -84,6 +90,7 @@ def c4_lines(
     abbreviations: frozenset[str] = frozenset(),
     attached_final: str = "",
     attached_script: str = "",
+    initials: bool = False,
 ) -> C4Result:
     """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`; `abbreviations`
     and `attached_final` (the language's token rules) mark full stops that end no sentence."""
@@ -145,8 +152,11 @@ def c4_lines(
             kept.append(line)
     if min_sent > 0:
         res.sentences = count_sentences_lines(kept)
-        if kept and (abbreviations or attached_final):
-            res.sentences -= nonbreaking_ends("\n".join(kept), abbreviations, attached_final, attached_script)
+        if kept and (abbreviations or attached_final or initials):
+            joined = "\n".join(kept)
+            res.sentences -= nonbreaking_ends(
+                joined, abbreviations, attached_final, attached_script, initials
+            )
         if res.sentences < min_sent:
             res.reject = "min_sentences"
     return res
