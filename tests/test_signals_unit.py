@@ -277,3 +277,13 @@ def test_c4_sentences_do_not_end_at_an_abbreviation():
     hy = thresholds("hy")
     oh = token_options(hy)
     assert c4_lines("Դա է։ Ինչ՞ են. Վերջ։", {"min_sentences": 1}, oh[7], oh[4], oh[5]).sentences == 1
+
+
+def test_french_elisions_split_as_in_the_anchor():
+    from sia.label.signals import token_options
+    from sia.langs import thresholds
+
+    text = "l'intestin d’une L'Université qu'il aujourd'hui."
+    assert tokenize(text, *token_options(thresholds("fr"))) == [
+        "l'", "intestin", "d’", "une", "L'", "Université", "qu'", "il", "aujourd'hui", ".",
+    ]  # fmt: skip

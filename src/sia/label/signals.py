@@ -155,6 +155,7 @@ def tokenize(
     private_use: bool = False,
     abbreviations: frozenset[str] = frozenset(),
     edge_marks: str = "",
+    elisions: tuple[str, ...] = (),
 ) -> list[str]:
     """Words and punctuation tokens of `text` (see above); the switches come from the language
     file's ``[tokens]`` table. `abbreviations` are tokens ending in a full stop that stay whole
@@ -183,9 +184,9 @@ def tokenize(
     # when no switch can keep it (ordinals, initials, marks kept on words, abbreviations).
     tails = _TAILS if (ordinal_period or initials or attached_final or abbreviations) else _TAILS_DOT
     # the other chunks repeat (~4 occurrences per distinct chunk on web text): memoised per rules
-    memo = _CHUNK_MEMO.get((spaced, abbreviations))
+    memo = _CHUNK_MEMO.get((spaced, abbreviations, elisions))
     if memo is None or len(memo) > _MEMO_MAX:
-        memo = _CHUNK_MEMO[(spaced, abbreviations)] = {}
+        memo = _CHUNK_MEMO[(spaced, abbreviations, elisions)] = {}
     get = memo.get
     for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
         if plain:
@@ -196,17 +197,25 @@ def tokenize(
         else:
             toks = get(chunk)
             if toks is None:
-                toks = memo[chunk] = _chunk_tokens(chunk, find, abbreviations)
+                toks = memo[chunk] = _chunk_tokens(chunk, find, abbreviations, elisions)
             extend(toks)
     return out
 
 
-_CHUNK_MEMO: dict[tuple[Any, frozenset[str]], dict[str, list[str]]] = {}
+_CHUNK_MEMO: dict[tuple[Any, frozenset[str], tuple[str, ...]], dict[str, list[str]]] = {}
 _MEMO_MAX = 200_000  # distinct chunks kept per set of rules (~40 MB at most), then started afresh
 
 
-def _chunk_tokens(chunk: str, find: Any, abbreviations: frozenset[str]) -> list[str]:
-    """Tokens of one whitespace-delimited chunk holding punctuation."""
+def _chunk_tokens(
+    chunk: str, find: Any, abbreviations: frozenset[str], elisions: tuple[str, ...] = ()
+) -> list[str]:
+    """Tokens of one whitespace-delimited chunk holding punctuation. An elided article or pronoun
+    of the language ("l'", "qu'") before a letter is a token of its own, as the anchor splits it."""
+    if elisions and ("'" in chunk or "’" in chunk):
+        low = chunk.lower().replace("’", "'")
+        for e in elisions:
+            if low.startswith(e) and len(chunk) > len(e) and chunk[len(e)].isalpha():
+                return [chunk[: len(e)], *_chunk_tokens(chunk[len(e) :], find, abbreviations)]
     if abbreviations and "." in chunk and (core := chunk.strip(_ABBR_STRIP)) in abbreviations:
         i = chunk.find(core)
         return [*find(chunk[:i]), core, *find(chunk[i + len(core) :])]
@@ -231,6 +240,7 @@ def token_options(cfg: dict[str, Any]) -> tuple:
         bool(t.get("private_use", False)),
         frozenset(t.get("abbreviations") or ()),
         str(t.get("edge_marks", "")),
+        tuple(t.get("elisions") or ()),
     )
     if len(_OPTS) > 1024:
         _OPTS.clear()
