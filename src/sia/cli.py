@@ -117,21 +117,24 @@ def _execute(cfg: Any, inputs: list[str], out: str | None, args: argparse.Namesp
     if args.executor == "ray":
         kwargs["address"] = args.address
     if args.quiet:
-        runner(cfg, inputs, out, **kwargs)
+        result = runner(cfg, inputs, out, **kwargs)
     else:
         with RichProgress(console) as prog:
-            runner(cfg, inputs, out, progress=prog, **kwargs)
+            result = runner(cfg, inputs, out, progress=prog, **kwargs)
+    is_url = "://" in str(out) and not str(out).startswith("file://")
     report_path = None
-    if cfg.output.report:
+    if cfg.output.report and not is_url:
         from sia.report.html import write_report
 
-        report_path = write_report(Path(out))
+        report_path = write_report(Path(str(out).removeprefix("file://")))
     if not args.quiet:
-        from sia.report.stats import print_stats
+        from sia.report.stats_table import print_tables
 
-        print_stats(Path(out), console=Console())
+        print_tables(result.stats, console=Console())
         if report_path is not None:
             Console().print(f"report: {report_path}")
+        elif cfg.output.report:
+            Console().print("report: not written for a URL output; run `sia report` on a local copy of OUT")
     return EXIT_OK
 
 

@@ -48,6 +48,7 @@ class RunConfig:
     strict: bool = False
     lang: str = ""  # expected language(s), comma separated; "" accepts any
     max_doc_chars: int = 20_000_000
+    work_dir: str = ""  # staging folder for an fsspec-URL output ("" → $SIA_WORK_DIR or the temp dir)
 
 
 @dataclass

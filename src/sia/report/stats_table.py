@@ -119,7 +119,11 @@ def print_stats(out_dir: Path, console: Console | None = None) -> None:
     """Print the tables of ``OUT/stats.json``."""
     from sia.report.stats import load_stats
 
-    s = load_stats(Path(out_dir))
+    print_tables(load_stats(Path(out_dir)), console)
+
+
+def print_tables(s: dict[str, Any], console: Console | None = None) -> None:
+    """Print the tables of a stats dict (as `stats.json` holds it)."""
     console = console or Console()
     console.print(overview_table(s))
     parts = [
