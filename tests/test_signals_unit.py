@@ -276,7 +276,10 @@ def test_c4_sentences_do_not_end_at_an_abbreviation():
     assert c4_lines(t, cfg["c4"], o[7], o[4], o[5]).sentences == 3
     hy = thresholds("hy")
     oh = token_options(hy)
-    assert c4_lines("Դա է։ Ինչ՞ են. Վերջ։", {"min_sentences": 1}, oh[7], oh[4], oh[5]).sentences == 1
+    assert (
+        c4_lines("Դա է։ Ինչ՞ են. Վերջ։", {"min_sentences": 1}, oh[7], oh[4], oh[5], oh[2], oh[10]).sentences
+        == 1
+    )
 
 
 def test_french_elisions_split_as_in_the_anchor():

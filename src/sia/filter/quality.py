@@ -207,8 +207,8 @@ class Quality:
                 c = cfgs[i]["c4"]
                 o = token_options(cfgs[i])
                 # a mark kept on its word ends no sentence, unless the language's sentence splitter says so
-                keep_mark = "" if cfgs[i].get("tokens", {}).get("attached_breaks_sentence") else o[4]
-                res = c4_lines(texts[i], c, o[7], keep_mark, o[5], o[2])
+                breaks = cfgs[i].get("tokens", {}).get("attached_breaks_sentence")
+                res = c4_lines(texts[i], c, o[7], "" if breaks else o[4], o[5], o[2], "" if breaks else o[10])
                 sigs[i]["c4_sentences"] = float(res.sentences)
                 sigs[i]["c4_dropped_lines"] = len(res.dropped) / max(res.lines, 1)
                 fail(i, res.reject and f"c4:{res.reject}")

@@ -71,6 +71,7 @@ def _token_res(
     attached_script: str = "",
     private_use: bool = False,
     edge_marks: str = "",
+    attached_any: str = "",
 ) -> tuple[regex.Pattern, regex.Pattern]:
     """(pattern for any text, faster pattern for text without scripts written without spaces)."""
     join = _JOIN if hyphen_splits else _JOIN[:-1] + _JOIN_HYPHEN + ")"
@@ -85,7 +86,10 @@ def _token_res(
     tail = ""
     if attached_final:
         after = rf"(?<=\p{{{attached_script}}})" if attached_script else ""
-        tail = rf"(?:{after}[{regex.escape(attached_final)}])?"
+        tail = rf"{after}[{regex.escape(attached_final)}]"
+    if attached_any:  # ... and marks that stay on whatever they follow (Armenian "։")
+        tail = rf"{tail}|[{regex.escape(attached_any)}]" if tail else rf"[{regex.escape(attached_any)}]"
+    tail = rf"(?:{tail})?" if tail else ""
     # marks the anchor treats as neither prefix nor suffix stay on a word's edge ("-ci", "Kreativ-",
     # "@user", "/tmp", "TV+"); a leading one only where no word character precedes ("a/b" splits),
     # a trailing one only where none follows (else it is an infix: "5-8", "Norður-Kóreu")
@@ -156,6 +160,7 @@ def tokenize(
     abbreviations: frozenset[str] = frozenset(),
     edge_marks: str = "",
     elisions: tuple[str, ...] = (),
+    attached_any: str = "",
 ) -> list[str]:
     """Words and punctuation tokens of `text` (see above); the switches come from the language
     file's ``[tokens]`` table. `abbreviations` are tokens ending in a full stop that stay whole
@@ -169,6 +174,7 @@ def tokenize(
         attached_script,
         private_use,
         edge_marks,
+        attached_any,
     )
     if _MAYBE_NOSPACE.search(text):
         return full.findall(text)
@@ -241,6 +247,7 @@ def token_options(cfg: dict[str, Any]) -> tuple:
         frozenset(t.get("abbreviations") or ()),
         str(t.get("edge_marks", "")),
         tuple(t.get("elisions") or ()),
+        str(t.get("attached_any", "")),
     )
     if len(_OPTS) > 1024:
         _OPTS.clear()

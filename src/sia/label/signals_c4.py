@@ -56,6 +56,7 @@ def nonbreaking_ends(
     attached_final: str = "",
     attached_script: str = "",
     initials: bool = False,
+    attached_any: str = "",
 ) -> int:
     """Sentence ends `SENT_END_RE` finds inside a line that the anchor does not break after: the
     full stop of an abbreviation ("Nov. 5", a token of its own for spaCy, not a terminator token)
@@ -68,6 +69,9 @@ def nonbreaking_ends(
             continue
         s = m.start()
         if s == 0 or joined[s - 1].isspace():
+            continue
+        if joined[s] in attached_any:
+            n += 1
             continue
         if attached_final and joined[s] in attached_final and (not script or script.match(joined[s - 1])):
             n += 1
@@ -91,6 +95,7 @@ def c4_lines(
     attached_final: str = "",
     attached_script: str = "",
     initials: bool = False,
+    attached_any: str = "",
 ) -> C4Result:
     """Apply the C4 rules of `cfg` (the language file's ``[c4]`` table) to `text`; `abbreviations`
     and `attached_final` (the language's token rules) mark full stops that end no sentence."""
@@ -152,10 +157,10 @@ def c4_lines(
             kept.append(line)
     if min_sent > 0:
         res.sentences = count_sentences_lines(kept)
-        if kept and (abbreviations or attached_final or initials):
+        if kept and (abbreviations or attached_final or initials or attached_any):
             joined = "\n".join(kept)
             res.sentences -= nonbreaking_ends(
-                joined, abbreviations, attached_final, attached_script, initials
+                joined, abbreviations, attached_final, attached_script, initials, attached_any
             )
         if res.sentences < min_sent:
             res.reject = "min_sentences"
