@@ -66,10 +66,9 @@ Armenian words, private-use letters, marks on a word's edge, initials, elisions)
 - repetition (`dup_n_gram`, `top_n_gram`): the same token differences move n-gram boundaries
   (Chinese: jieba words vs one token per character). The counting is identical given the same
   tokens (tests/test_signals_unit.py feeds sia's tokens to datatrove's functions).
-- `min_sentences` / `too_few_sentences`: Armenian, where spaCy keeps a full stop on a word only after
-  an Armenian letter but its marks (։ ՝) after anything, and sia's language file keeps both after
-  anything ("16.05.2005." ends no sentence for sia); one Slovenian document whose lines start with a
-  full stop.
+- `min_mean_word_len`: the same token differences move a page's mean word length across 3.0.
+- `too_few_sentences`: one Slovenian document whose lines start with a full stop (". leta do ...");
+  full stops of abbreviations, initials and marks kept on words end no sentence in either count.
 - `list_ratio`: newlines per token with sia's slightly larger token count (CJK characters, the
   token causes above), just under 0.3.
 - `line_punct_ratio` (deliberate): sia accepts a line ending in ". " (a trailing space, as repair
