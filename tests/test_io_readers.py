@@ -193,3 +193,14 @@ def test_expand_inputs_directories_globs_and_errors(tmp_path):
 def test_documents_are_documents():
     docs, _ = read(DATA / "seed.txt")
     assert isinstance(docs[0], Document) and docs[0].source.endswith("seed.txt")
+
+
+def test_html_main_mode_marks_documents_for_the_repair_stages():
+    from sia.repair.boilerplate import Boilerplate
+
+    docs, _ = read(CRAWL / "sample-0001.warc.gz", html="main")
+    full, _ = read(CRAWL / "sample-0001.warc.gz")
+    assert all(d.extras.get("html") == "main" for d in docs)
+    assert sum(len(d.text) for d in docs) < sum(len(d.text) for d in full)
+    out = Boilerplate().process(docs)
+    assert all(not d.removed for d in out)

@@ -150,7 +150,10 @@ def _record_item(rec: Any, path: str, where: str, opts: ReadOptions) -> Item | N
     err = _too_long(len(text), opts, path, where)
     if err:
         return err
-    return Document(id=rid, text=text, url=uri, metadata=meta, source=path)
+    doc = Document(id=rid, text=text, url=uri, metadata=meta, source=path)
+    if opts.html == "main" and rtype != WarcRecordType.conversion:
+        doc.extras["html"] = "main"  # main content already: the boilerplate stage skips it
+    return doc
 
 
 def _resync(path: str, after: int) -> int | None:

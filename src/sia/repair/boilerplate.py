@@ -164,7 +164,9 @@ class Boilerplate:
 
     def process(self, batch: list[Document]) -> list[Document]:
         texts = [doc.clean_text for doc in batch]
-        todo = [i for i, t in enumerate(texts) if t.strip()]
+        # text already reduced to the main content by an HTML extractor (`--html main`) has no
+        # page furniture left for this model, which was fitted on whole pages: leave it alone
+        todo = [i for i, t in enumerate(texts) if t.strip() and batch[i].extras.get("html") != "main"]
         prime([texts[i] for i in todo])
         langs = doc_langs([batch[i].lang for i in todo], [batch[i].text for i in todo])
         model = load_model()
