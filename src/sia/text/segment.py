@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import regex
 
 DATA = Path(str(resources.files("sia.text") / "data"))
@@ -50,6 +51,18 @@ LONG_RUN_WORDS = 30
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _BLOCK_RE = regex.compile(rf"[^{_SPACE}](?:[^\n\r\u2028\u2029]*[^{_SPACE}])?")
 _TERMINAL = frozenset(".!?…。！？।؟")
+
+# Code-point flags for the numpy scans that replace two whole-text regex scans (`blocks` and the
+# menu separators): a regex makes a Python match object per line, numpy does one pass. No
+# character above U+3000 is white space, so code points are clipped to the table.
+_F_SPACE, _F_WS, _F_NL, _F_SEP = 1, 2, 4, 8  # str.isspace; regex's \s; line break; separator
+_FLAGS = np.zeros(0x3002, dtype=np.uint8)
+for _c in range(0x3001):
+    if chr(_c).isspace():
+        # regex's \s is str.isspace without the information separators U+001C..U+001F
+        _FLAGS[_c] = _F_SPACE | (0 if 0x1C <= _c <= 0x1F else _F_WS)
+_FLAGS[[ord(c) for c in "\n\r\u2028\u2029"]] |= _F_NL
+_FLAGS[[ord(c) for c in "|•·»›▸►\\/"]] |= _F_SEP  # the separators of `_SEP_RE`
 
 
 class Segment(NamedTuple):
@@ -109,9 +122,27 @@ def month_words() -> frozenset[str]:
     return frozenset(out)
 
 
-def blocks(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines of `text` as (start, end) offsets, surrounding whitespace trimmed."""
-    return [m.span() for m in _BLOCK_RE.finditer(text)]
+def _flags(text: str) -> np.ndarray:
+    """`_FLAGS` of every character of `text`."""
+    cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+    return _FLAGS[np.minimum(cp, 0x3001)]
+
+
+def blocks(text: str, flags: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Non-blank lines of `text` as (start, end) offsets, surrounding whitespace trimmed.
+
+    The spans of `_BLOCK_RE`, found with numpy: each line's first and last non-space character
+    (line breaks are white space, so a non-space character's line is the count of breaks before
+    it)."""
+    f = _flags(text) if flags is None else flags
+    ns = np.flatnonzero((f & _F_SPACE) == 0)
+    if not len(ns):
+        return []
+    line = np.cumsum((f & _F_NL) != 0)[ns]
+    chg = np.flatnonzero(line[1:] != line[:-1])
+    starts = ns[np.concatenate(([0], chg + 1))]
+    ends = ns[np.concatenate((chg, [len(ns) - 1]))] + 1
+    return list(zip(starts.tolist(), ends.tolist()))
 
 
 def _is_end(
@@ -162,8 +193,11 @@ def _kind(text: str, s: int, e: int) -> str:
     return SENTENCE if j > s and text[j - 1] in _TERMINAL else FRAGMENT
 
 
-def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Seps) -> None:
-    """Trim, split at menu separators, classify and append [s, e)."""
+def _emit(
+    text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Seps, block_seps: bool = True
+) -> None:
+    """Trim, split at menu separators, classify and append [s, e). `block_seps` False says the
+    whole block has no separator near it, so the per-segment search is skipped."""
     if text[s].isspace() or text[e - 1].isspace():
         piece = text[s:e]
         st = piece.lstrip()
@@ -172,7 +206,7 @@ def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Sep
         s += len(piece) - len(st)
         e -= len(st) - len(st.rstrip())
     pos = s
-    if seps.near(s, e):
+    if block_seps and seps.near(s, e):
         for m in _SEP_RE.finditer(text, s, e):
             if m.start() > pos:
                 _add(text, pos, m.start(), out)
@@ -188,10 +222,27 @@ class _Seps:
 
     __slots__ = ("starts", "ends")
 
-    def __init__(self, text: str) -> None:
-        spans = [m.span() for m in _SEP_RE.finditer(text)]
-        self.starts = [a for a, _ in spans]
-        self.ends = [b for _, b in spans]
+    def __init__(self, text: str, flags: np.ndarray) -> None:
+        """The spans of `_SEP_RE.finditer(text)` without the regex scan: a separator character
+        with \\s on both sides, widened over the white-space runs around it, unless the previous
+        match ended at it (its trailing white space is taken)."""
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        ws = (flags & _F_WS) != 0
+        cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
+        if not len(cand):
+            return
+        nonws = np.flatnonzero(~ws)
+        k = np.searchsorted(nonws, cand)  # a separator is not white space: cand == nonws[k]
+        before = np.where(k > 0, nonws[np.maximum(k - 1, 0)] + 1, 0)
+        after = np.where(k + 1 < len(nonws), nonws[np.minimum(k + 1, len(nonws) - 1)], len(flags))
+        last = -1
+        for a, p, b in zip(before.tolist(), cand.tolist(), after.tolist()):
+            if last == p:
+                continue
+            self.starts.append(a)
+            self.ends.append(b)
+            last = b
 
     def near(self, s: int, e: int) -> bool:
         if not self.starts:
@@ -224,18 +275,20 @@ def segment_with_blocks(
     """(`segment_spans`, `blocks`) from one pass: the features need both."""
     keep, fin = abbreviations(lang)
     out: list[tuple[int, int, str]] = []
-    seps = _Seps(text)
+    flags = _flags(text)
+    seps = _Seps(text, flags)
     ends = [(m.start(), m.end()) for m in _END_RE.finditer(text)]
     nends = len(ends)
     short = 4 * LONG_RUN_WORDS
     j = 0
-    bl = blocks(text)
+    bl = blocks(text, flags)
     for bs, be in bl:
         pos = bs
         # candidate ends never contain white space, so each lies inside one block
         while j < nends and ends[j][0] < bs:
             j += 1
-        if (j == nends or ends[j][1] > be) and be - bs < short and not seps.near(bs, be):
+        bsep = seps.near(bs, be)
+        if (j == nends or ends[j][1] > be) and be - bs < short and not bsep:
             # the common line of a page (menu item, headline): no candidate end, no separator,
             # too short to be a flattened list -- one fragment, as `_emit` would find
             out.append((bs, be, FRAGMENT))
@@ -244,10 +297,19 @@ def segment_with_blocks(
             ms, me = ends[j]
             j += 1
             if _is_end(text, ms, me, be, keep, fin):
-                _emit(text, pos, me, out, seps)
+                if bsep:
+                    _emit(text, pos, me, out, seps)
+                else:
+                    # what `_emit` does when there is no separator: [pos, me) holds the whole
+                    # accepted end (never white space, terminal last), so it only needs its
+                    # leading space trimmed and is a sentence
+                    if text[pos].isspace():
+                        piece = text[pos:me]
+                        pos += len(piece) - len(piece.lstrip())
+                    out.append((pos, me, SENTENCE))
                 pos = me
         if pos < be:
-            _emit(text, pos, be, out, seps)
+            _emit(text, pos, be, out, seps, bsep)
     return out, bl
 
 
