@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import regex
@@ -55,8 +56,9 @@ FEATURES = (
 )
 # case-insensitive by hand (same matches as IGNORECASE, which makes `regex` try every position slowly)
 _SYMBOLS = regex.compile(r"[©|»›•@#]|[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
-_BULLET_CHARS = "•-*–·▪►"
 _BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
+# a character that can open a `_BULLET` (its \d is what the pattern's \d accepts)
+_BULLET_FIRST = regex.compile(r"[•\-*–·▪►\d]")
 _SYMBOLS_SPLIT = regex.compile(f"({_SYMBOLS.pattern})")
 
 
@@ -161,10 +163,11 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     ufirst = np.zeros(nd + 1, dtype=np.int64)
     ufirst[1:] = np.cumsum(nu)
     udoc = np.repeat(np.arange(nd), nu)
+    # columns of the (start, end, kind) tuples by C-level maps (no Python code per unit)
     flat = [x for sp in seg for x in sp]
-    us_l, ue_l, kinds = zip(*flat)
-    us = np.array(us_l, dtype=np.int64) + doff[udoc]
-    ue = np.array(ue_l, dtype=np.int64) + doff[udoc]
+    us = np.fromiter(map(itemgetter(0), flat), dtype=np.int64, count=n) + doff[udoc]
+    ue = np.fromiter(map(itemgetter(1), flat), dtype=np.int64, count=n) + doff[udoc]
+    sentence = np.fromiter(map(SENTENCE.__eq__, map(itemgetter(2), flat)), dtype=np.float64, count=n)
     # words
     pws = [page_words(t) for t in texts]
     nwd = np.fromiter((len(p.starts) for p in pws), dtype=np.int64, count=nd)
@@ -207,7 +210,6 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     cased = per_unit(has_case)
     wl = per_unit(wlen)
     safe = np.maximum(nw, 1)
-    sentence = np.array([k == SENTENCE for k in kinds], dtype=np.float64)
     stop_d = stop / safe
     ustops = has_stops[udoc]
     # blocks: which line each unit sits in
@@ -238,8 +240,9 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     # the pattern there, and only at units whose first character can open one
     bullet = np.zeros(n)
     firsts_u = cp[us].tobytes().decode("utf-32-le", errors="surrogatepass")
-    for i, c in enumerate(firsts_u):
-        if (c in _BULLET_CHARS or c.isdigit()) and _BULLET.match(joined, int(us[i])):
+    for m in _BULLET_FIRST.finditer(firsts_u):
+        i = m.start()
+        if _BULLET.match(joined, int(us[i])):
             bullet[i] = 1.0
     digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run

@@ -134,15 +134,20 @@ def blocks(text: str, flags: np.ndarray | None = None) -> list[tuple[int, int]]:
     The spans of `_BLOCK_RE`, found with numpy: each line's first and last non-space character
     (line breaks are white space, so a non-space character's line is the count of breaks before
     it)."""
-    f = _flags(text) if flags is None else flags
+    starts, ends = _block_arrays(_flags(text) if flags is None else flags)
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _block_arrays(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`blocks` as arrays of starts and ends, from the text's `_flags`."""
     ns = np.flatnonzero((f & _F_SPACE) == 0)
     if not len(ns):
-        return []
+        return ns, ns
     line = np.cumsum((f & _F_NL) != 0)[ns]
     chg = np.flatnonzero(line[1:] != line[:-1])
     starts = ns[np.concatenate(([0], chg + 1))]
     ends = ns[np.concatenate((chg, [len(ns) - 1]))] + 1
-    return list(zip(starts.tolist(), ends.tolist()))
+    return starts, ends
 
 
 def _is_end(
@@ -244,6 +249,15 @@ class _Seps:
             self.ends.append(b)
             last = b
 
+    def near_many(self, s: np.ndarray, e: np.ndarray) -> list[bool]:
+        """`near` of every interval [s[i], e[i]) at once (one per block)."""
+        if not self.starts:
+            return [False] * len(s)
+        # first match ending after s; a match past the last one starts after every block
+        st = np.array(self.starts + [np.iinfo(np.int64).max], dtype=np.int64)
+        i = np.searchsorted(np.array(self.ends, dtype=np.int64), s, side="right")
+        return (st[i] < e).tolist()
+
     def near(self, s: int, e: int) -> bool:
         if not self.starts:
             return False
@@ -277,17 +291,17 @@ def segment_with_blocks(
     out: list[tuple[int, int, str]] = []
     flags = _flags(text)
     seps = _Seps(text, flags)
-    ends = [(m.start(), m.end()) for m in _END_RE.finditer(text)]
+    ends = [m.span() for m in _END_RE.finditer(text)]
     nends = len(ends)
     short = 4 * LONG_RUN_WORDS
     j = 0
-    bl = blocks(text, flags)
-    for bs, be in bl:
+    bsa, bea = _block_arrays(flags)
+    bl = list(zip(bsa.tolist(), bea.tolist()))
+    for (bs, be), bsep in zip(bl, seps.near_many(bsa, bea)):
         pos = bs
         # candidate ends never contain white space, so each lies inside one block
         while j < nends and ends[j][0] < bs:
             j += 1
-        bsep = seps.near(bs, be)
         if (j == nends or ends[j][1] > be) and be - bs < short and not bsep:
             # the common line of a page (menu item, headline): no candidate end, no separator,
             # too short to be a flattened list -- one fragment, as `_emit` would find
