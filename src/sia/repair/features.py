@@ -213,7 +213,10 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     stop_d = stop / safe
     ustops = has_stops[udoc]
     # blocks: which line each unit sits in
-    bstart = np.array([s0 + int(doff[i]) for i in range(nd) for s0, _ in sb[i][1]], dtype=np.int64)
+    nbl = np.fromiter((len(x[1]) for x in sb), dtype=np.int64, count=nd)
+    bl_flat = [b for x in sb for b in x[1]]
+    bstart = np.fromiter(map(itemgetter(0), bl_flat), dtype=np.int64, count=len(bl_flat))
+    bstart += np.repeat(doff, nbl)
     bidx = np.searchsorted(bstart, us, side="right") - 1
     nb = len(bstart)
     bwords = np.bincount(bidx, weights=nw, minlength=nb)
@@ -221,17 +224,23 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     bunits = np.bincount(bidx, minlength=nb)
     marker = np.zeros(n)
     rep = np.zeros(n)
+    # short units: plain lists, since indexing numpy arrays one element at a time is slow
     short = np.nonzero(nw <= 8)[0]
-    sdoc = udoc[short]
-    for d in np.unique(sdoc).tolist():
+    sbound = np.searchsorted(udoc[short], np.arange(nd + 1)).tolist()  # units are in page order
+    s_idx, s_st, s_en = short.tolist(), us[short].tolist(), ue[short].tolist()
+    s_six = (nw[short] <= 6).tolist()
+    for d in range(nd):
+        lo, hi = sbound[d], sbound[d + 1]
+        if lo == hi:
+            continue
         prefixes = _marker_prefixes(langs[d] or "en")
-        idxs = short[sdoc == d].tolist()
-        norm = {i: joined[us[i] : ue[i]].lower() for i in idxs}
-        counts = Counter(t for i, t in norm.items() if nw[i] <= 6)
-        for i, t in norm.items():
+        norm = [joined[a:b].lower() for a, b in zip(s_st[lo:hi], s_en[lo:hi])]
+        six = s_six[lo:hi]
+        counts = Counter(t for t, k in zip(norm, six) if k)
+        for i, t, k in zip(s_idx[lo:hi], norm, six):
             if t.startswith(prefixes):
                 marker[i] = 1.0
-            if nw[i] <= 6 and counts[t] >= 2:
+            if k and counts[t] >= 2:
                 rep[i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
     sym_pos = _match_starts(_SYMBOLS_SPLIT, joined)
