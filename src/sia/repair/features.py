@@ -59,7 +59,11 @@ _SYMBOLS = regex.compile(r"[©|»›•@#]|[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]
 _BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
 # a character that can open a `_BULLET` (its \d is what the pattern's \d accepts)
 _BULLET_FIRST = regex.compile(r"[•\-*–·▪►\d]")
-_SYMBOLS_SPLIT = regex.compile(f"({_SYMBOLS.pattern})")
+# `_SYMBOLS` in two parts, which never overlap: its single characters by a code-point table (a
+# regex alternation starting with a character class is slow to scan), its URL parts by regex
+_SYMBOL_CHAR = np.zeros(0x10000, dtype=bool)
+_SYMBOL_CHAR[[ord(c) for c in "©|»›•@#"]] = True
+_SYMBOL_WORDS_SPLIT = regex.compile(r"([hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b)")
 
 
 def _match_starts(pat_with_group: regex.Pattern, text: str) -> np.ndarray:
@@ -243,7 +247,8 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
             if k and counts[t] >= 2:
                 rep[i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
-    sym_pos = _match_starts(_SYMBOLS_SPLIT, joined)
+    sym_char = np.flatnonzero(_SYMBOL_CHAR[np.minimum(cp, 0xFFFF)])
+    sym_pos = np.sort(np.concatenate((sym_char, _match_starts(_SYMBOL_WORDS_SPLIT, joined))))
     sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
     # a bullet matters only where a unit starts (units never start inside a bullet match): try
     # the pattern there, and only at units whose first character can open one

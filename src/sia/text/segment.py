@@ -198,11 +198,8 @@ def _kind(text: str, s: int, e: int) -> str:
     return SENTENCE if j > s and text[j - 1] in _TERMINAL else FRAGMENT
 
 
-def _emit(
-    text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Seps, block_seps: bool = True
-) -> None:
-    """Trim, split at menu separators, classify and append [s, e). `block_seps` False says the
-    whole block has no separator near it, so the per-segment search is skipped."""
+def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Seps) -> None:
+    """Trim, split at menu separators, classify and append [s, e)."""
     if text[s].isspace() or text[e - 1].isspace():
         piece = text[s:e]
         st = piece.lstrip()
@@ -211,7 +208,7 @@ def _emit(
         s += len(piece) - len(st)
         e -= len(st) - len(st.rstrip())
     pos = s
-    if block_seps and seps.near(s, e):
+    if seps.near(s, e):
         for m in _SEP_RE.finditer(text, s, e):
             if m.start() > pos:
                 _add(text, pos, m.start(), out)
@@ -323,7 +320,15 @@ def segment_with_blocks(
                     out.append((pos, me, SENTENCE))
                 pos = me
         if pos < be:
-            _emit(text, pos, be, out, seps, bsep)
+            if bsep:
+                _emit(text, pos, be, out, seps)
+            else:
+                # `_emit` without separators: the block ends on a non-space character, so the
+                # rest is never blank and only its leading space is trimmed
+                if text[pos].isspace():
+                    piece = text[pos:be]
+                    pos += len(piece) - len(piece.lstrip())
+                _add(text, pos, be, out)
     return out, bl
 
 
