@@ -14,6 +14,7 @@ other tasks. For a URL output it lives in a staging folder (`work_dir`) that eve
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -124,6 +125,16 @@ def upload_tmp_dir(out: str) -> Path:
     return Path(tempfile.gettempdir()) / f"sia-upload-{digest(out)}"
 
 
+def same_run(state: Path, fingerprint: dict[str, Any], resume: bool) -> bool:
+    """True when `state` records this very command, so finished work may be reused."""
+    if not resume or not state.exists():
+        return False
+    try:
+        return json.loads(state.read_text()) == json.loads(json.dumps(fingerprint))
+    except (OSError, ValueError):
+        return False
+
+
 def work_folder(out: str | Path, work_dir: str | Path | None = None) -> Path:
     """The run's work folder: ``OUT/.sia`` for a local OUT; for a URL, ``sia-<hash of OUT>`` in
     `work_dir` (default: the system temp dir, which only one machine sees)."""
@@ -138,7 +149,6 @@ def prepare_url_output(
 ) -> Path:
     """`prepare_output` for a URL: check it takes writes; keep finished work (the done markers in
     the staging work folder and the parts on the URL) only if it came from the same command."""
-    import json
     import shutil
 
     from sia.io.errors import InputError
@@ -149,13 +159,7 @@ def prepare_url_output(
         raise InputError(f"{out}: output location is not writable ({e})") from e
     work = work_folder(out, work_dir)
     state = work / state_file
-    same = False
-    if resume and state.exists():
-        try:
-            same = json.loads(state.read_text()) == json.loads(json.dumps(fingerprint))
-        except (OSError, ValueError):
-            same = False
-    if not same:
+    if not same_run(state, fingerprint, resume):
         for sub in ("kept", "rejected", "errors", "stats.json", "run.json", "report.html"):
             remove(str(join(out, sub)))
         shutil.rmtree(work, ignore_errors=True)

@@ -299,13 +299,7 @@ def prepare_output(
         raise InputError(f"{out}: output folder is not writable ({e.strerror or e})") from e
     work = out / ".sia"
     state = work / STATE_FILE
-    same = False
-    if resume and state.exists():
-        try:
-            same = json.loads(state.read_text()) == json.loads(json.dumps(fingerprint))
-        except (OSError, ValueError):
-            same = False
-    if not same:
+    if not outfs.same_run(state, fingerprint, resume):
         for sub in (".sia", "kept", "rejected", "errors"):
             shutil.rmtree(out / sub, ignore_errors=True)
         for f in ("stats.json", "run.json", "report.html"):
