@@ -97,3 +97,58 @@ def test_odd_inputs_do_not_break_the_stages(text):
     doc = repair(text)
     assert doc.kept
     assert len(doc.clean_text) <= len(text)
+
+
+def test_keep_mask_extends_kept_units_into_adjacent_low_runs_only():
+    import numpy as np
+
+    from sia.repair.boilerplate import keep_mask
+
+    p = np.array([0.02, 0.15, 0.9, 0.2, 0.12, 0.05, 0.15, 0.2, 0.01])
+    keep = keep_mask(p, 0.35, 0.1)
+    # the run 0.15, 0.9, 0.2, 0.12 holds a kept unit; 0.15, 0.2 after the gap does not
+    assert keep.tolist() == [False, True, True, True, True, False, False, False, False]
+    assert keep_mask(p, 0.35, 0.35).tolist() == (p >= 0.35).tolist()
+    assert keep_mask(np.zeros(0), 0.35, 0.1).tolist() == []
+
+
+def test_article_that_is_a_list_keeps_its_items_headline_list_goes():
+    """A schedule whose items have no sentence end is the article; a most-read list after it is
+    not: the list rule cuts a run by its mean probability, not by its length alone."""
+    intro = [
+        "The league published the calendar for next season on Monday, and the first race will be held in March.",
+        "Teams had asked for fewer races in the summer, when the heat makes long events hard for drivers.",
+        "The organisers said the dates could still change if a circuit is not ready in time.",
+    ]
+    schedule = [
+        f"Round {i}: {d} {m} at {c}"
+        for i, (d, m, c) in enumerate(
+            [
+                (10, "March", "Northfield Park"),
+                (8, "April", "Riverside Circuit"),
+                (22, "April", "Lake Valley Ring"),
+                (6, "May", "Old Harbour Track"),
+                (20, "May", "Hillcrest Raceway"),
+                (5, "August", "Northfield Park"),
+            ],
+            1,
+        )
+    ]
+    most_read = [
+        "Most read",
+        "Markets fall as oil prices climb",
+        "News",
+        "New stadium plans unveiled",
+        "Sport",
+        "Local team wins the cup",
+        "News",
+        "Mayor opens the new library",
+        "Sport",
+        "Coach leaves after ten years",
+    ]
+    doc = repair("\n".join(intro + schedule + most_read))
+    text = doc.clean_text
+    for line in intro + schedule:
+        assert line in text, line
+    for junk in ("Most read", "Markets fall", "stadium", "Coach leaves"):
+        assert junk not in text, junk

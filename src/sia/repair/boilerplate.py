@@ -52,16 +52,27 @@ class Model:
     sd: np.ndarray
     w1: Net  # pass 1, over the standardised features
     w2: Net  # pass 2, over [standardised features, context features]
-    threshold: float
+    threshold: float  # a unit at or above it is kept
+    low: float  # ... and so is one at or above this joined to a kept unit by such units
 
-    def predict(self, pu: PageUnits, max_fragment_run: int = 0) -> np.ndarray:
-        """Probability that each unit is article text. With `max_fragment_run` > 0 two structural
-        rules follow the model: after the main prose run, a run of non-sentences of at least that
-        many words gets 0 (a headline list, tags); outside it, 3+ consecutive short non-sentences
-        (<= 4 words each: a menu) get 0."""
-        return self.predict_many([pu], max_fragment_run)[0]
+    def predict(
+        self, pu: PageUnits, max_fragment_run: int = 0, menu_run: int = 3, list_max_p: float = 0.1
+    ) -> np.ndarray:
+        """Probability that each unit is article text, then structural rules: outside the main
+        prose run, `menu_run` or more consecutive short non-sentences (<= 4 words each: a menu)
+        get 0; with `max_fragment_run` > 0, so does a run of non-sentences of at least that many
+        words after the main run whose mean probability is below `list_max_p` (a headline list
+        or tags: its first items may look like prose, the run as a whole does not; an article
+        that is itself a list -- a calendar, a deals list -- scores higher and stays)."""
+        return self.predict_many([pu], max_fragment_run, menu_run, list_max_p)[0]
 
-    def predict_many(self, pus: list[PageUnits], max_fragment_run: int = 0) -> list[np.ndarray]:
+    def predict_many(
+        self,
+        pus: list[PageUnits],
+        max_fragment_run: int = 0,
+        menu_run: int = 3,
+        list_max_p: float = 0.1,
+    ) -> list[np.ndarray]:
         """`predict` for a batch of pages in one pass of matrix products (neighbourhoods and runs
         stop at page edges, so each page gets what it would get alone)."""
         nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
@@ -79,16 +90,21 @@ class Model:
         p1 = _sigmoid(apply_net(self.w1, Z))
         Z2 = np.concatenate([Z, context_features(p1, words, lo, hi)], axis=1)
         p = _sigmoid(apply_net(self.w2, Z2))
-        if max_fragment_run > 0:
-            frag = X[:, FEATURES.index("sentence")] == 0
-            run = np.expm1(X[:, FEATURES.index("log_frag_run")])
-            after = X[:, FEATURES.index("after_main")] == 1
+        frag = X[:, FEATURES.index("sentence")] == 0
+        cut = np.zeros(n, dtype=bool)
+        if menu_run > 0:
             outside = X[:, FEATURES.index("in_main")] == 0
-            # a list or menu after the article: many words with no sentence end
-            cut = (run >= max_fragment_run - 0.5) & after
-            # a menu anywhere outside the article: >= 3 consecutive short non-sentences
-            cut |= _short_runs(frag & (words <= 4), 3, np.arange(n) == lo) & outside
-            p = np.where(cut, 0.0, p)
+            cut |= _short_runs(frag & (words <= 4), menu_run, np.arange(n) == lo) & outside
+        if max_fragment_run > 0:
+            # runs of consecutive non-sentences within a page, their words and mean probability
+            brk = (frag[1:] != frag[:-1]) | (udoc[1:] != udoc[:-1])
+            rid = np.cumsum(np.concatenate(([0], brk.astype(np.int64))))
+            w = np.maximum(words, 1)
+            run_words = np.bincount(rid, weights=words)
+            run_p = np.bincount(rid, weights=p * w) / np.bincount(rid, weights=w)
+            after = X[:, FEATURES.index("after_main")] == 1
+            cut |= frag & after & (run_words[rid] >= max_fragment_run - 0.5) & (run_p[rid] < list_max_p)
+        p = np.where(cut, 0.0, p)
         return [p[ufirst[i] : ufirst[i + 1]] for i in range(len(pus))]
 
     def to_json(self) -> dict:
@@ -99,6 +115,7 @@ class Model:
             "w1": {k: np.asarray(v).tolist() for k, v in self.w1.items()},
             "w2": {k: np.asarray(v).tolist() for k, v in self.w2.items()},
             "threshold": self.threshold,
+            "low": self.low,
         }
 
 
@@ -115,6 +132,21 @@ def _short_runs(mask: np.ndarray, k: int, first: np.ndarray | None = None) -> np
     return mask & (lens[rid] >= k)
 
 
+def keep_mask(p: np.ndarray, high: float, low: float) -> np.ndarray:
+    """Hysteresis: units >= `high` are kept, and so is every run of consecutive units >= `low`
+    that holds one of them. An article's list, table or sub-heading scores lower than its prose
+    but sits against it; furniture of the same low score stands apart."""
+    keep = p >= high
+    if low >= high or not len(p):
+        return keep
+    cand = p >= low
+    new = cand & ~np.concatenate(([False], cand[:-1]))
+    rid = np.where(cand, np.cumsum(new), 0)
+    has = np.bincount(rid, weights=keep, minlength=int(rid.max()) + 1) > 0
+    has[0] = False
+    return keep | has[rid]
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -127,19 +159,32 @@ def load_model() -> Model:
             "boilerplate_model.json was trained on other features; rerun bench/extraction_train.py"
         )
     nets = [{k: np.array(v) for k, v in d[n].items()} for n in ("w1", "w2")]
-    return Model(np.array(d["mu"]), np.array(d["sd"]), nets[0], nets[1], float(d["threshold"]))
+    t = float(d["threshold"])
+    return Model(np.array(d["mu"]), np.array(d["sd"]), nets[0], nets[1], t, float(d.get("low", t)))
 
 
 def boilerplate_cuts(
-    text: str, lang: str | None, threshold: float | None = None, max_fragment_run: int = 20
+    text: str,
+    lang: str | None,
+    threshold: float | None = None,
+    low: float | None = None,
+    max_fragment_run: int = 20,
+    menu_run: int = 3,
+    list_max_p: float = 0.1,
 ) -> tuple[list, np.ndarray]:
     """(cuts [(start, end)], per-unit probabilities) for `text`."""
     model = load_model()
     pu = page_units(text, lang)
-    p = model.predict(pu, max_fragment_run)
-    t = model.threshold if threshold is None else threshold
-    cuts = [(u.start, u.end) for u, pi in zip(pu.units, p.tolist()) if pi < t]
-    return cuts, p
+    p = model.predict(pu, max_fragment_run, menu_run, list_max_p)
+    hi, lo = _thresholds(model, threshold, low)
+    keep = keep_mask(p, hi, lo)
+    return [(u.start, u.end) for u, k in zip(pu.units, keep.tolist()) if not k], p
+
+
+def _thresholds(model: Model, threshold: float | None, low: float | None) -> tuple[float, float]:
+    hi = model.threshold if threshold is None else threshold
+    lo = model.low if low is None and threshold is None else (hi if low is None else low)
+    return hi, min(lo, hi)
 
 
 @register
@@ -148,19 +193,30 @@ class Boilerplate:
     """Remove page furniture around the article (reason `boilerplate`)."""
 
     name: ClassVar[str] = "boilerplate"
-    # None: the threshold chosen at training time (best dev F1 with mean recall >= 0.94); lower it
-    # for recall (0.1 gives ~0.95 recall at ~0.02 less F1, see docs/repair.md)
+    # None: the thresholds chosen at training time (best dev F1 with mean recall >= 0.955);
+    # a unit >= threshold is kept, and so is a run of units >= low that touches one
     threshold: float | None = None
-    # a run of >= this many words with no sentence end is a list or menu (0 disables the rule);
-    # 20 words = two or three headlines: subheadings inside articles stay far below it
+    low: float | None = None  # None: the trained value (or `threshold` when only that is set)
+    # after the main prose run, a run of >= this many words with no sentence end whose mean
+    # probability is below `list_max_p` is cut whole as a list (0: off; 20 words = two or three
+    # headlines: sub-headings inside articles stay far below it)
     max_fragment_run: int = 20
+    list_max_p: float = 0.1
+    # outside the main run, this many consecutive short non-sentences are a menu (0: off)
+    menu_run: int = 3
     reason: str = "boilerplate"
 
     def validate(self) -> None:
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError("threshold must be in [0, 1]")
+        if self.low is not None and not 0.0 <= self.low <= 1.0:
+            raise ValueError("low must be in [0, 1]")
         if self.max_fragment_run < 0:
             raise ValueError("max_fragment_run must be >= 0")
+        if self.menu_run < 0:
+            raise ValueError("menu_run must be >= 0")
+        if not 0.0 <= self.list_max_p <= 1.0:
+            raise ValueError("list_max_p must be in [0, 1]")
 
     def process(self, batch: list[Document]) -> list[Document]:
         texts = [doc.clean_text for doc in batch]
@@ -170,11 +226,13 @@ class Boilerplate:
         prime([texts[i] for i in todo])
         langs = doc_langs([batch[i].lang for i in todo], [batch[i].text for i in todo])
         model = load_model()
-        t = model.threshold if self.threshold is None else self.threshold
+        hi, lo = _thresholds(model, self.threshold, self.low)
         pus = batch_units([texts[i] for i in todo], langs)
-        for i, pu, p in zip(todo, pus, model.predict_many(pus, self.max_fragment_run)):
+        probs = model.predict_many(pus, self.max_fragment_run, self.menu_run, self.list_max_p)
+        for i, pu, p in zip(todo, pus, probs):
             doc, text = batch[i], texts[i]
-            cuts = [(u.start, u.end) for u, pi in zip(pu.units, p.tolist()) if pi < t]
+            keep = keep_mask(p, hi, lo).tolist()
+            cuts = [(u.start, u.end) for u, k in zip(pu.units, keep) if not k]
             if cuts:
                 doc.remove_clean_many(merge_gaps(text, [(s, e, self.reason) for s, e in cuts]))
             doc.signals["boilerplate_frac"] = sum(e - s for s, e in cuts) / max(1, len(text))
