@@ -152,3 +152,38 @@ def test_article_that_is_a_list_keeps_its_items_headline_list_goes():
         assert line in text, line
     for junk in ("Most read", "Markets fall", "stadium", "Coach leaves"):
         assert junk not in text, junk
+
+
+ARTICLE = [
+    "Heavy rain moved north on Tuesday, closing roads across the region and cutting power to thousands of homes.",
+    "Officials said the worst of the storm had passed, but warned that rivers would keep rising for days.",
+    "Residents in low-lying areas were told to prepare for evacuation if the water reached the old bridge.",
+]
+COMMENTS = [
+    "Mark on June 18, 2024 at 9:02 am said:",
+    "I live near the river and the water has never been this high in the twenty years I have been here.",
+    "Anna on June 18, 2024 at 9:40 am said:",
+    "The council should have cleared the drains in the spring, as everyone told them to do at the time.",
+]
+
+
+def test_comment_section_is_cut_from_its_heading_with_its_own_reason():
+    text = "\n".join(ARTICLE + ["12 Comments"] + COMMENTS)
+    doc = repair(text)
+    for line in ARTICLE:
+        assert line in doc.clean_text
+    assert "Comments" not in doc.clean_text and "council" not in doc.clean_text
+    spans = [s for s in doc.removed if s.reason == "comments"]  # split around earlier cuts
+    assert text[spans[0].start :].startswith("12 Comments") and spans[-1].end == len(text)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["• Comments", "Replies"],  # an item of a share bar; a count word with no number
+)
+def test_comment_heading_guards_keep_the_article(heading):
+    text = "\n".join(ARTICLE[:2] + [heading] + ARTICLE[2:])
+    doc = repair(text)
+    assert not any(s.reason == "comments" for s in doc.removed)
+    for line in ARTICLE:
+        assert line in doc.clean_text
