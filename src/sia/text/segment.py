@@ -218,48 +218,34 @@ def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Sep
 
 
 class _Seps:
-    """Where the page has menu separators at all: most segments have none near them, and a
-    separator match inside [s, e) always overlaps one of the whole-text matches, so the search
-    restricted to a segment only runs where a whole-text match overlaps it."""
+    """Where a segment can hold a menu separator: most segments have none, and then `_emit` need
+    not search for one.
 
-    __slots__ = ("starts", "ends")
+    A match of `_SEP_RE.finditer(text, s, e)` inside a trimmed segment [s, e) (non-space at both
+    ends) needs white space on both sides of its separator character p *within* the segment, so
+    s < p < e - 1; and the first such p always gives a match (the white-space run before it lies
+    inside the segment). So the segment has a match exactly when a separator character with
+    white space on both sides in the whole text lies in (s, e - 1). A list item that *starts*
+    with a bullet ("• News", after a line break) has such a character only at s: no match, and
+    no slow path."""
 
-    def __init__(self, text: str, flags: np.ndarray) -> None:
-        """The spans of `_SEP_RE.finditer(text)` without the regex scan: a separator character
-        with \\s on both sides, widened over the white-space runs around it, unless the previous
-        match ended at it (its trailing white space is taken)."""
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+    __slots__ = ("cand", "cand_list")
+
+    def __init__(self, flags: np.ndarray) -> None:
         ws = (flags & _F_WS) != 0
-        cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
-        if not len(cand):
-            return
-        nonws = np.flatnonzero(~ws)
-        k = np.searchsorted(nonws, cand)  # a separator is not white space: cand == nonws[k]
-        before = np.where(k > 0, nonws[np.maximum(k - 1, 0)] + 1, 0)
-        after = np.where(k + 1 < len(nonws), nonws[np.minimum(k + 1, len(nonws) - 1)], len(flags))
-        last = -1
-        for a, p, b in zip(before.tolist(), cand.tolist(), after.tolist()):
-            if last == p:
-                continue
-            self.starts.append(a)
-            self.ends.append(b)
-            last = b
+        self.cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
+        self.cand_list: list[int] = self.cand.tolist()
 
     def near_many(self, s: np.ndarray, e: np.ndarray) -> list[bool]:
         """`near` of every interval [s[i], e[i]) at once (one per block)."""
-        if not self.starts:
+        if not self.cand_list:
             return [False] * len(s)
-        # first match ending after s; a match past the last one starts after every block
-        st = np.array(self.starts + [np.iinfo(np.int64).max], dtype=np.int64)
-        i = np.searchsorted(np.array(self.ends, dtype=np.int64), s, side="right")
-        return (st[i] < e).tolist()
+        c = np.append(self.cand, np.iinfo(np.int64).max)[np.searchsorted(self.cand, s + 1)]
+        return (c <= e - 2).tolist()
 
     def near(self, s: int, e: int) -> bool:
-        if not self.starts:
-            return False
-        i = bisect.bisect_right(self.ends, s)  # first match ending after s
-        return i < len(self.starts) and self.starts[i] < e
+        i = bisect.bisect_left(self.cand_list, s + 1)
+        return i < len(self.cand_list) and self.cand_list[i] <= e - 2
 
 
 def _add(text: str, s: int, e: int, out: list[tuple[int, int, str]]) -> None:
@@ -287,7 +273,7 @@ def segment_with_blocks(
     keep, fin = abbreviations(lang)
     out: list[tuple[int, int, str]] = []
     flags = _flags(text)
-    seps = _Seps(text, flags)
+    seps = _Seps(flags)
     ends = [m.span() for m in _END_RE.finditer(text)]
     nends = len(ends)
     short = 4 * LONG_RUN_WORDS
