@@ -67,3 +67,14 @@ def test_factored_alternation_same_matches():
         "2024-06-18",
         "2024-06-19",
     ]
+
+
+def test_end_spans_match_the_pattern():
+    from sia.text import segment as S
+
+    rng = random.Random(2)
+    alpha = list("ab .!?…。！？।؟\"'”“’»)]」』› \n") + ["\uffff", "\U0001f600"]
+    for _ in range(5000):
+        t = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 30)))
+        s, e = S._end_spans(S._flags(t))
+        assert list(zip(s.tolist(), e.tolist())) == [m.span() for m in S._END_RE.finditer(t)], t
