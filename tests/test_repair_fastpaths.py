@@ -78,3 +78,20 @@ def test_end_spans_match_the_pattern():
         t = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 30)))
         s, e = S._end_spans(S._flags(t))
         assert list(zip(s.tolist(), e.tolist())) == [m.span() for m in S._END_RE.finditer(t)], t
+
+
+def test_guess_langs_equals_guess_lang():
+    from sia.repair.langdata import guess_lang, guess_langs
+    from sia.text.words import split_words
+
+    texts = [
+        "The council met on Tuesday and the mayor said that it was a good day for the city.",
+        "Der Rat traf sich am Dienstag und der Bürgermeister sagte, dass es ein guter Tag war.",
+        "Bæjarstjórnin kom saman á þriðjudag og bæjarstjórinn sagði að þetta væri góður dagur.",
+        "Le conseil s'est réuni mardi et le maire a dit que c'était une bonne journée.",
+        "de",
+        "a",
+        "Home News Sport",
+        "",
+    ]
+    assert guess_langs(texts) == [guess_lang(split_words(t.lower()))[0] for t in texts]
