@@ -57,13 +57,57 @@ FEATURES = (
 # case-insensitive by hand (same matches as IGNORECASE, which makes `regex` try every position slowly)
 _SYMBOLS = regex.compile(r"[©|»›•@#]|[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
 _BULLET = regex.compile(r"(?:[•\-*–·▪►]|\d+[.)])\s")
-# a character that can open a `_BULLET` (its \d is what the pattern's \d accepts)
-_BULLET_FIRST = regex.compile(r"[•\-*–·▪►\d]")
+# a digit that can open `_BULLET` (the same \d as the pattern)
+_BULLET_DIGIT = regex.compile(r"\d")
+# `_BULLET`'s symbol alternative is one character then \s: decided by code-point tables (regex's
+# \s is `str.isspace` without U+001C..U+001F, and nothing above U+3000 is white space)
+_BULLET_SYM = np.zeros(0x10000, dtype=bool)
+_BULLET_SYM[[ord(c) for c in "•-*–·▪►"]] = True
+_RE_SPACE = np.zeros(0x3002, dtype=bool)
+_RE_SPACE[[c for c in range(0x3001) if chr(c).isspace() and not 0x1C <= c <= 0x1F]] = True
 # `_SYMBOLS` in two parts, which never overlap: its single characters by a code-point table (a
 # regex alternation starting with a character class is slow to scan), its URL parts by regex
 _SYMBOL_CHAR = np.zeros(0x10000, dtype=bool)
 _SYMBOL_CHAR[[ord(c) for c in "©|»›•@#"]] = True
 _SYMBOL_WORDS_SPLIT = regex.compile(r"([hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b)")
+_SYMBOL_WORDS = regex.compile(r"[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
+# code-point classes for `_symbol_word_starts`: 1 a `_SYMBOL_CHAR`, 2 ".", 4 ":"
+_SYM_CLASS = _SYMBOL_CHAR.astype(np.uint8)
+_SYM_CLASS[ord(".")] |= 2
+_SYM_CLASS[ord(":")] |= 4
+
+
+def _anyof(cp: np.ndarray, pos: np.ndarray, chars: str) -> np.ndarray:
+    """cp[pos] is one of `chars` (positions outside cp are not)."""
+    ok = (pos >= 0) & (pos < len(cp))
+    v = cp[np.where(ok, pos, 0)]
+    hit = np.zeros(len(pos), dtype=bool)
+    for c in chars:
+        hit |= v == ord(c)
+    return hit & ok
+
+
+def _symbol_word_starts(text: str, cp: np.ndarray, dots: np.ndarray, colons: np.ndarray) -> np.ndarray:
+    """`_match_starts(_SYMBOL_WORDS_SPLIT, text)` without scanning the whole text with the regex:
+    every match holds a "." (www., .com) or a ":" (http:), at a fixed distance from its start, so
+    the only places a match can start are a few characters before those; the pattern is tried
+    there, and the matches are taken left to right without overlap, as a scan takes them."""
+    c_com = dots[_anyof(cp, dots + 1, "cC") & _anyof(cp, dots + 2, "oO") & _anyof(cp, dots + 3, "mM")]
+    w = dots - 3
+    c_www = w[_anyof(cp, w, "wW") & _anyof(cp, w + 1, "wW") & _anyof(cp, w + 2, "wW")]
+    h4, h5 = colons - 4, colons - 5
+    c_http = np.concatenate((h4[_anyof(cp, h4, "hH")], h5[_anyof(cp, h5, "hH")]))
+    cand = np.unique(np.concatenate((c_com, c_www, c_http)))
+    out = []
+    last = -1
+    match = _SYMBOL_WORDS.match
+    for p in cand.tolist():
+        if p >= last:
+            m = match(text, p)
+            if m is not None:
+                out.append(p)
+                last = m.end()
+    return np.array(out, dtype=np.int64)
 
 
 def _match_starts(pat_with_group: regex.Pattern, text: str) -> np.ndarray:
@@ -86,6 +130,20 @@ def _marker_prefixes(lang: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def _marker_buckets(lang: str) -> dict[str, tuple[str, ...]]:
+    """`_marker_prefixes` by first character: a text starts with one of them exactly when it starts
+    with one of its own first character's bucket (a short look-up instead of ~60 prefixes)."""
+    out: dict[str, list[str]] = {}
+    for p in _marker_prefixes(lang):
+        out.setdefault(p[:1], []).append(p)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+# a `Segment` from a (start, end, kind) tuple, with no Python-level call (`Segment._make` has one)
+_new_segment = functools.partial(tuple.__new__, Segment)
+
+
+@functools.cache
 def _stop_keys(lang: str) -> np.ndarray:
     """Sorted word keys of the language's stop words: membership is one binary search per word."""
     return np.unique(word_keys(sorted(stopwords(lang))))
@@ -97,6 +155,34 @@ def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
         return np.zeros(len(values))
     i = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
     return (sorted_set[i] == values).astype(np.float64)
+
+
+_SLOT_BITS = 16
+
+
+@functools.cache
+def _stop_table(lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stop keys of `lang` by their low `_SLOT_BITS` bits: (keys per slot, each slot's count,
+    the sorted keys). Keys are hashes, so their low bits are uniform and few slots hold two."""
+    keys = _stop_keys(lang)
+    slot = (keys & np.uint64((1 << _SLOT_BITS) - 1)).astype(np.int64)
+    tab = np.zeros(1 << _SLOT_BITS, dtype=np.uint64)
+    tab[slot] = keys
+    return tab, np.bincount(slot, minlength=1 << _SLOT_BITS), keys
+
+
+def _stop_member(values: np.ndarray, lang: str) -> np.ndarray:
+    """`_member(values, _stop_keys(lang))` by one table lookup per value instead of a binary search
+    (a binary search over unsorted needles mispredicts at every step); values whose slot holds
+    several keys take the binary search."""
+    tab, cnt, keys = _stop_table(lang)
+    slot = (values & np.uint64((1 << _SLOT_BITS) - 1)).astype(np.int64)
+    c = cnt[slot]
+    out = ((c == 1) & (tab[slot] == values)).astype(np.float64)
+    multi = np.flatnonzero(c > 1)
+    if len(multi):
+        out[multi] = _member(values[multi], keys)
+    return out
 
 
 @dataclass(slots=True)
@@ -182,9 +268,15 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     stop_sets = [stopwords(lg) if lg else frozenset() for lg in langs]
     has_stops = np.array([bool(st) for st in stop_sets])
     is_stop = np.zeros(len(ws))
-    for lg in {lg for lg, hs in zip(langs, has_stops) if hs}:
-        sel = np.isin(wdoc, [i for i, x in enumerate(langs) if x == lg])
-        is_stop[sel] = _member(keys[sel], _stop_keys(lg))
+    stop_langs = list(dict.fromkeys(lg for lg, hs in zip(langs, has_stops) if hs))
+    if len(stop_langs) == 1 and has_stops.all():
+        is_stop = _stop_member(keys, stop_langs[0])  # the usual batch: one language
+    elif stop_langs:
+        lang_id = np.array([stop_langs.index(lg) if hs else -1 for lg, hs in zip(langs, has_stops)])
+        wlang = lang_id[wdoc]
+        for k, lg in enumerate(stop_langs):
+            sel = np.flatnonzero(wlang == k)
+            is_stop[sel] = _stop_member(keys[sel], lg)
     cp = np.frombuffer(joined.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
     f32 = cp[ws]
     firsts = f32.tobytes().decode("utf-32-le", errors="surrogatepass")
@@ -233,31 +325,43 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     sbound = np.searchsorted(udoc[short], np.arange(nd + 1)).tolist()  # units are in page order
     s_idx, s_st, s_en = short.tolist(), us[short].tolist(), ue[short].tolist()
     s_six = (nw[short] <= 6).tolist()
+    mark_i: list[int] = []
+    rep_i: list[int] = []
     for d in range(nd):
         lo, hi = sbound[d], sbound[d + 1]
         if lo == hi:
             continue
-        prefixes = _marker_prefixes(langs[d] or "en")
+        buckets = _marker_buckets(langs[d] or "en")
+        if "" in buckets:  # an empty phrase starts every text
+            mark_i += s_idx[lo:hi]
+            buckets = {}
+        get = buckets.get
         norm = [joined[a:b].lower() for a, b in zip(s_st[lo:hi], s_en[lo:hi])]
         six = s_six[lo:hi]
+        mark_i += [i for i, t in zip(s_idx[lo:hi], norm) if t.startswith(get(t[:1], ()))]
         counts = Counter(t for t, k in zip(norm, six) if k)
-        for i, t, k in zip(s_idx[lo:hi], norm, six):
-            if t.startswith(prefixes):
-                marker[i] = 1.0
-            if k and counts[t] >= 2:
-                rep[i] = 1.0
+        dup = {t for t, c in counts.items() if c >= 2}
+        if dup:
+            rep_i += [i for i, t, k in zip(s_idx[lo:hi], norm, six) if k and t in dup]
+    marker[mark_i] = 1.0
+    rep[rep_i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
-    sym_char = np.flatnonzero(_SYMBOL_CHAR[np.minimum(cp, 0xFFFF)])
-    sym_pos = np.sort(np.concatenate((sym_char, _match_starts(_SYMBOL_WORDS_SPLIT, joined))))
+    sym_at = np.flatnonzero(_SYM_CLASS[np.minimum(cp, 0xFFFF)])
+    sym_cls = _SYM_CLASS[cp[sym_at]]
+    sym_char = sym_at[(sym_cls & 1) != 0]
+    words_at = _symbol_word_starts(joined, cp, sym_at[(sym_cls & 2) != 0], sym_at[(sym_cls & 4) != 0])
+    sym_pos = np.sort(np.concatenate((sym_char, words_at)))
     sym = (np.searchsorted(sym_pos, ue) - np.searchsorted(sym_pos, us) > 0).astype(np.float64)
     # a bullet matters only where a unit starts (units never start inside a bullet match): try
     # the pattern there, and only at units whose first character can open one
-    bullet = np.zeros(n)
+    # the symbol alternative by table (a symbol then \s), the digit one by the pattern
+    nxt = np.minimum(us + 1, len(cp) - 1)
+    after_ws = _RE_SPACE[np.minimum(cp[nxt], 0x3001)] & (us + 1 < len(cp))
+    bullet = (_BULLET_SYM[np.minimum(cp[us], 0xFFFF)] & after_ws).astype(np.float64)
     firsts_u = cp[us].tobytes().decode("utf-32-le", errors="surrogatepass")
-    for m in _BULLET_FIRST.finditer(firsts_u):
-        i = m.start()
-        if _BULLET.match(joined, int(us[i])):
-            bullet[i] = 1.0
+    usl = us.tolist()
+    dig = [m.start() for m in _BULLET_DIGIT.finditer(firsts_u)]
+    bullet[[i for i in dig if _BULLET.match(joined, usl[i])]] = 1.0
     digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | ~ustops)
@@ -308,7 +412,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= umb)
     for d, t in enumerate(texts):
         u0, u1 = int(ufirst[d]), int(ufirst[d + 1])
-        units = list(map(Segment._make, seg[d]))
+        units = list(map(_new_segment, seg[d]))
         out.append(PageUnits(t, units, X[u0:u1], nw[u0:u1]))
     return out
 

@@ -48,23 +48,26 @@ def repeated_word_runs(keys: np.ndarray, n: int) -> list[tuple[int, int]]:
     if m <= 1:
         return []
     g = _ngram_hashes(keys, n)
-    srt = np.sort(g)
-    if not (srt[1:] == srt[:-1]).any():  # most pages repeat nothing: skip the costlier unique
+    # first occurrence of each hash: the smallest position in its group of an (unstable, fast)
+    # argsort, which is what `np.unique(return_index=True)` gives with a slower stable sort
+    order = np.argsort(g)
+    gs = g[order]
+    new = np.empty(m, dtype=bool)
+    new[0] = True
+    np.not_equal(gs[1:], gs[:-1], out=new[1:])
+    if new.all():  # no n-gram occurs twice
         return []
-    _, first, inv = np.unique(g, return_index=True, return_inverse=True)
-    pos = np.arange(m)
-    src = first[inv.reshape(-1)]
-    rep = np.nonzero(src != pos)[0]
-    if len(rep) == 0:
-        return []
+    first = np.minimum.reduceat(order, np.flatnonzero(new))
+    src = np.empty(m, dtype=np.int64)
+    src[order] = first[np.cumsum(new) - 1]
+    rep = np.flatnonzero(src != np.arange(m))
+    src = src[rep]
     # never cut into the first copy itself (periodic text: "ha ha ha ...")
-    starts = np.maximum(rep, src[rep] + n)
+    starts = np.maximum(rep, src + n)
     ends = rep + n
     ok = starts < ends
     starts, ends = starts[ok], ends[ok]
-    cover = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.add.at(cover, starts, 1)
-    np.add.at(cover, ends, -1)
+    cover = np.bincount(starts, minlength=len(keys) + 1) - np.bincount(ends, minlength=len(keys) + 1)
     mask = np.cumsum(cover[:-1]) > 0
     d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))

@@ -26,6 +26,7 @@ import bisect
 import functools
 import tomllib
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -52,17 +53,23 @@ _SPACE = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\
 _BLOCK_RE = regex.compile(rf"[^{_SPACE}](?:[^\n\r\u2028\u2029]*[^{_SPACE}])?")
 _TERMINAL = frozenset(".!?…。！？।؟")
 
-# Code-point flags for the numpy scans that replace two whole-text regex scans (`blocks` and the
-# menu separators): a regex makes a Python match object per line, numpy does one pass. No
-# character above U+3000 is white space, so code points are clipped to the table.
+# Code-point flags for the numpy scans that replace three whole-text regex scans (`blocks`, the
+# menu separators, the candidate ends): a regex makes a Python match object per line or per
+# candidate, numpy does one pass. Code points are clipped to U+FFFF, which has no flag.
 _F_SPACE, _F_WS, _F_NL, _F_SEP = 1, 2, 4, 8  # str.isspace; regex's \s; line break; separator
-_FLAGS = np.zeros(0x3002, dtype=np.uint8)
-for _c in range(0x3001):
+_F_END1, _F_END2, _F_END3, _F_CLOSE = 16, 32, 64, 128  # the three terminal sets of _END_RE; closer
+_F_END = _F_END1 | _F_END2 | _F_END3
+_FLAGS = np.zeros(0x10000, dtype=np.uint8)
+for _c in range(0x3001):  # nothing above U+3000 is white space
     if chr(_c).isspace():
         # regex's \s is str.isspace without the information separators U+001C..U+001F
         _FLAGS[_c] = _F_SPACE | (0 if 0x1C <= _c <= 0x1F else _F_WS)
 _FLAGS[[ord(c) for c in "\n\r\u2028\u2029"]] |= _F_NL
 _FLAGS[[ord(c) for c in "|•·»›▸►\\/"]] |= _F_SEP  # the separators of `_SEP_RE`
+_FLAGS[[ord(c) for c in ".!?…"]] |= _F_END1
+_FLAGS[[ord(c) for c in "。！？"]] |= _F_END2
+_FLAGS[[ord(c) for c in "।؟"]] |= _F_END3
+_FLAGS[[ord(c) for c in _CLOSERS]] |= _F_CLOSE
 
 
 class Segment(NamedTuple):
@@ -125,7 +132,7 @@ def month_words() -> frozenset[str]:
 def _flags(text: str) -> np.ndarray:
     """`_FLAGS` of every character of `text`."""
     cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    return _FLAGS[np.minimum(cp, 0x3001)]
+    return _FLAGS[np.minimum(cp, 0xFFFF)]
 
 
 def blocks(text: str, flags: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -147,6 +154,32 @@ def _block_arrays(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     chg = np.flatnonzero(line[1:] != line[:-1])
     starts = ns[np.concatenate(([0], chg + 1))]
     ends = ns[np.concatenate((chg, [len(ns) - 1]))] + 1
+    return starts, ends
+
+
+def _end_spans(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The spans of `_END_RE.finditer(text)` from the text's `_flags`: a match is a maximal run of
+    one terminal set (a run of another set starts a new match), then the closers right after it."""
+    term = f & _F_END
+    t = np.flatnonzero(term)
+    if not len(t):
+        return t, t
+    g = term[t]
+    first = np.ones(len(t), dtype=bool)
+    first[1:] = (t[1:] != t[:-1] + 1) | (g[1:] != g[:-1])
+    last = np.ones(len(t), dtype=bool)
+    last[:-1] = first[1:]
+    starts, ends = t[first], t[last] + 1
+    c = np.flatnonzero(f & _F_CLOSE)
+    if len(c):
+        # closers after a run form a run of their own starting right at its end
+        cfirst = np.ones(len(c), dtype=bool)
+        cfirst[1:] = c[1:] != c[:-1] + 1
+        clast = np.ones(len(c), dtype=bool)
+        clast[:-1] = cfirst[1:]
+        crun_end = (c[clast] + 1)[np.cumsum(cfirst) - 1]
+        k = np.minimum(np.searchsorted(c, ends), len(c) - 1)
+        ends = np.where(c[k] == ends, crun_end[k], ends)
     return starts, ends
 
 
@@ -218,48 +251,34 @@ def _emit(text: str, s: int, e: int, out: list[tuple[int, int, str]], seps: _Sep
 
 
 class _Seps:
-    """Where the page has menu separators at all: most segments have none near them, and a
-    separator match inside [s, e) always overlaps one of the whole-text matches, so the search
-    restricted to a segment only runs where a whole-text match overlaps it."""
+    """Where a segment can hold a menu separator: most segments have none, and then `_emit` need
+    not search for one.
 
-    __slots__ = ("starts", "ends")
+    A match of `_SEP_RE.finditer(text, s, e)` inside a trimmed segment [s, e) (non-space at both
+    ends) needs white space on both sides of its separator character p *within* the segment, so
+    s < p < e - 1; and the first such p always gives a match (the white-space run before it lies
+    inside the segment). So the segment has a match exactly when a separator character with
+    white space on both sides in the whole text lies in (s, e - 1). A list item that *starts*
+    with a bullet ("• News", after a line break) has such a character only at s: no match, and
+    no slow path."""
 
-    def __init__(self, text: str, flags: np.ndarray) -> None:
-        """The spans of `_SEP_RE.finditer(text)` without the regex scan: a separator character
-        with \\s on both sides, widened over the white-space runs around it, unless the previous
-        match ended at it (its trailing white space is taken)."""
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+    __slots__ = ("cand", "cand_list")
+
+    def __init__(self, flags: np.ndarray) -> None:
         ws = (flags & _F_WS) != 0
-        cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
-        if not len(cand):
-            return
-        nonws = np.flatnonzero(~ws)
-        k = np.searchsorted(nonws, cand)  # a separator is not white space: cand == nonws[k]
-        before = np.where(k > 0, nonws[np.maximum(k - 1, 0)] + 1, 0)
-        after = np.where(k + 1 < len(nonws), nonws[np.minimum(k + 1, len(nonws) - 1)], len(flags))
-        last = -1
-        for a, p, b in zip(before.tolist(), cand.tolist(), after.tolist()):
-            if last == p:
-                continue
-            self.starts.append(a)
-            self.ends.append(b)
-            last = b
+        self.cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
+        self.cand_list: list[int] = self.cand.tolist()
 
     def near_many(self, s: np.ndarray, e: np.ndarray) -> list[bool]:
         """`near` of every interval [s[i], e[i]) at once (one per block)."""
-        if not self.starts:
+        if not self.cand_list:
             return [False] * len(s)
-        # first match ending after s; a match past the last one starts after every block
-        st = np.array(self.starts + [np.iinfo(np.int64).max], dtype=np.int64)
-        i = np.searchsorted(np.array(self.ends, dtype=np.int64), s, side="right")
-        return (st[i] < e).tolist()
+        c = np.append(self.cand, np.iinfo(np.int64).max)[np.searchsorted(self.cand, s + 1)]
+        return (c <= e - 2).tolist()
 
     def near(self, s: int, e: int) -> bool:
-        if not self.starts:
-            return False
-        i = bisect.bisect_right(self.ends, s)  # first match ending after s
-        return i < len(self.starts) and self.starts[i] < e
+        i = bisect.bisect_left(self.cand_list, s + 1)
+        return i < len(self.cand_list) and self.cand_list[i] <= e - 2
 
 
 def _add(text: str, s: int, e: int, out: list[tuple[int, int, str]]) -> None:
@@ -287,25 +306,32 @@ def segment_with_blocks(
     keep, fin = abbreviations(lang)
     out: list[tuple[int, int, str]] = []
     flags = _flags(text)
-    seps = _Seps(text, flags)
-    ends = [m.span() for m in _END_RE.finditer(text)]
-    nends = len(ends)
+    seps = _Seps(flags)
+    es, ee = _end_spans(flags)
+    nends = len(es)
     short = 4 * LONG_RUN_WORDS
-    j = 0
     bsa, bea = _block_arrays(flags)
-    bl = list(zip(bsa.tolist(), bea.tolist()))
-    for (bs, be), bsep in zip(bl, seps.near_many(bsa, bea)):
+    bsep_a = np.array(seps.near_many(bsa, bea), dtype=bool)
+    # candidate ends never contain white space, so each lies inside one block: a block's first
+    # candidate is the first one starting at or after it
+    jb = np.searchsorted(es, bsa)
+    has_end = np.append(ee, np.iinfo(np.int64).max)[jb] <= bea
+    # the common line of a page (menu item, headline): no candidate end, no separator, too short
+    # to be a flattened list -- one fragment, as `_emit` would find; added in bulk between the
+    # blocks that need the loop
+    plain = ~has_end & (bea - bsa < short) & ~bsep_a
+    bsl, bel = bsa.tolist(), bea.tolist()
+    esl, eel = es.tolist(), ee.tolist()
+    jbl, bsep_l = jb.tolist(), bsep_a.tolist()
+    prev = 0
+    for b in np.flatnonzero(~plain).tolist():
+        if b > prev:
+            out.extend(zip(bsl[prev:b], bel[prev:b], repeat(FRAGMENT)))
+        prev = b + 1
+        bs, be, bsep, j = bsl[b], bel[b], bsep_l[b], jbl[b]
         pos = bs
-        # candidate ends never contain white space, so each lies inside one block
-        while j < nends and ends[j][0] < bs:
-            j += 1
-        if (j == nends or ends[j][1] > be) and be - bs < short and not bsep:
-            # the common line of a page (menu item, headline): no candidate end, no separator,
-            # too short to be a flattened list -- one fragment, as `_emit` would find
-            out.append((bs, be, FRAGMENT))
-            continue
-        while j < nends and ends[j][1] <= be:
-            ms, me = ends[j]
+        while j < nends and eel[j] <= be:
+            ms, me = esl[j], eel[j]
             j += 1
             if _is_end(text, ms, me, be, keep, fin):
                 if bsep:
@@ -329,7 +355,8 @@ def segment_with_blocks(
                     piece = text[pos:be]
                     pos += len(piece) - len(piece.lstrip())
                 _add(text, pos, be, out)
-    return out, bl
+    out.extend(zip(bsl[prev:], bel[prev:], repeat(FRAGMENT)))
+    return out, list(zip(bsl, bel))
 
 
 def segment(text: str, lang: str | None = None) -> list[Segment]:

@@ -1,0 +1,97 @@
+"""The vectorised shortcuts of the repair stages give exactly what the plain patterns give."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import regex
+
+from sia.repair import features as F
+from sia.repair.dates import _alternation, find_dates
+from sia.repair.langdata import stopword_langs
+
+
+def _cp(t: str) -> np.ndarray:
+    return np.frombuffer(t.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+
+
+def test_symbol_words_and_bullets_match_the_patterns():
+    rng = random.Random(1)
+    alpha = list("hHtTpPsSſ:wW.cCoOmM x-•*–·▪►1234)\n\u0301a_é٣") + ["\u00a0", "\x1c", "\u3000"]
+    for _ in range(5000):
+        t = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 40)))
+        cp = _cp(t)
+        at = np.flatnonzero(F._SYM_CLASS[np.minimum(cp, 0xFFFF)])
+        cls = F._SYM_CLASS[cp[at]]
+        got = F._symbol_word_starts(t, cp, at[(cls & 2) != 0], at[(cls & 4) != 0])
+        assert got.tolist() == F._match_starts(F._SYMBOL_WORDS_SPLIT, t).tolist(), t
+        for i, c in enumerate(t):
+            if F._BULLET_DIGIT.match(c):
+                continue
+            ws = i + 1 < len(t) and bool(F._RE_SPACE[min(ord(t[i + 1]), 0x3001)])
+            assert (bool(F._BULLET_SYM[min(ord(c), 0xFFFF)]) and ws) == bool(F._BULLET.match(t, i)), t
+
+
+def test_regex_space_table_is_regex_s():
+    sp = regex.compile(r"\s")
+    for c in range(0x3002):
+        assert bool(F._RE_SPACE[c]) == (sp.match(chr(c)) is not None)
+
+
+def test_stop_member_equals_binary_search():
+    rng = np.random.default_rng(0)
+    for lg in stopword_langs():
+        keys = F._stop_keys(lg)
+        vals = np.concatenate([keys, rng.integers(0, 2**63, 2000, dtype=np.uint64), keys[::3] + np.uint64(1)])
+        assert (F._stop_member(vals, lg) == F._member(vals, keys)).all(), lg
+
+
+def test_marker_buckets_equal_startswith():
+    for lg in ("en", "de", "is", "ru"):
+        pre = F._marker_prefixes(lg)
+        b = F._marker_buckets(lg)
+        for p in pre:
+            for t in (p, p + " x", p[:-1], "x" + p, p.upper().lower()):
+                assert t.startswith(b.get(t[:1], ())) == t.startswith(pre)
+
+
+def test_factored_alternation_same_matches():
+    words = sorted(["june", "jun", "july", "jul", "may", "mars", "mar", "march", "m"], key=len, reverse=True)
+    plain = regex.compile(rf"(?:{'|'.join(map(regex.escape, words))})x?", regex.I)
+    fact = regex.compile(rf"(?:{_alternation(words)})x?", regex.I)
+    for t in ("June", "Julyx", "MARCHx", "marx", "mx", "jux", "Ma"):
+        a, b = plain.match(t), fact.match(t)
+        assert (a and a.group()) == (b and b.group())
+    assert [d.iso for d in find_dates("Published 18 June 2024 and June 19, 2024.", "*")] == [
+        "2024-06-18",
+        "2024-06-19",
+    ]
+
+
+def test_end_spans_match_the_pattern():
+    from sia.text import segment as S
+
+    rng = random.Random(2)
+    alpha = list("ab .!?…。！？।؟\"'”“’»)]」』› \n") + ["\uffff", "\U0001f600"]
+    for _ in range(5000):
+        t = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 30)))
+        s, e = S._end_spans(S._flags(t))
+        assert list(zip(s.tolist(), e.tolist())) == [m.span() for m in S._END_RE.finditer(t)], t
+
+
+def test_guess_langs_equals_guess_lang():
+    from sia.repair.langdata import guess_lang, guess_langs
+    from sia.text.words import split_words
+
+    texts = [
+        "The council met on Tuesday and the mayor said that it was a good day for the city.",
+        "Der Rat traf sich am Dienstag und der Bürgermeister sagte, dass es ein guter Tag war.",
+        "Bæjarstjórnin kom saman á þriðjudag og bæjarstjórinn sagði að þetta væri góður dagur.",
+        "Le conseil s'est réuni mardi et le maire a dit que c'était une bonne journée.",
+        "de",
+        "a",
+        "Home News Sport",
+        "",
+    ]
+    assert guess_langs(texts) == [guess_lang(split_words(t.lower()))[0] for t in texts]
