@@ -132,12 +132,19 @@ def _short_runs(mask: np.ndarray, k: int, first: np.ndarray | None = None) -> np
     return mask & (lens[rid] >= k)
 
 
-def keep_mask(p: np.ndarray, high: float, low: float, firm: np.ndarray | None = None) -> np.ndarray:
+def keep_mask(
+    p: np.ndarray,
+    high: float,
+    low: float,
+    firm: np.ndarray | None = None,
+    first: np.ndarray | None = None,
+) -> np.ndarray:
     """Hysteresis: units >= `high` are kept, and so is every run of consecutive units >= `low`
     that holds one of them. An article's list, table or sub-heading scores lower than its prose
     but sits against it; furniture of the same low score stands apart. Units marked `firm`
     (they open with a marker phrase: "All rights reserved", "Read more") are kept only on their
-    own score, never by extension."""
+    own score, never by extension. `first` marks where a new page starts when pages are
+    stacked (a run never continues across it)."""
     keep = p >= high
     if low >= high or not len(p):
         return keep
@@ -145,6 +152,8 @@ def keep_mask(p: np.ndarray, high: float, low: float, firm: np.ndarray | None = 
     if firm is not None:
         cand &= ~firm | keep
     new = cand & ~np.concatenate(([False], cand[:-1]))
+    if first is not None:
+        new |= cand & first
     rid = np.where(cand, np.cumsum(new), 0)
     has = np.bincount(rid, weights=keep, minlength=int(rid.max()) + 1) > 0
     has[0] = False
@@ -191,27 +200,32 @@ def comment_section_start(
     low = pu.text.lower()
     if len(low) != len(pu.text):
         return None
-    starts = np.fromiter((u.start for u in pu.units), dtype=np.int64, count=len(pu.units))
-    before = np.concatenate(([0.0], np.cumsum(pu.words * keep)))
-    best: int | None = None
+    hits = []  # (position, counted) of every phrase ending at a word end
     for phrase, counted in _comment_phrases(lang or "en"):
         pos = low.find(phrase)
         while pos >= 0:
             end = pos + len(phrase)
             if end == len(low) or not low[end].isalnum():
-                i = int(np.searchsorted(starts, pos, side="right")) - 1
-                head = low[starts[i] : pos] if i >= 0 else "x"
-                if (
-                    (best is None or i < best)
-                    and len(head) <= 8
-                    and set(head) <= _HEAD_PREFIX_OK
-                    and (not counted or any(c.isdigit() for c in head))
-                    and pu.words[i] <= max_words
-                    and before[i] >= min_words_before
-                    and not _bullet_before(low, int(starts[i]))
-                ):
-                    best = i
+                hits.append((pos, counted))
             pos = low.find(phrase, end)
+    if not hits:  # the usual case: no arrays built
+        return None
+    starts = np.fromiter((u.start for u in pu.units), dtype=np.int64, count=len(pu.units))
+    before = np.concatenate(([0.0], np.cumsum(pu.words * keep)))
+    best: int | None = None
+    for pos, counted in hits:
+        i = int(np.searchsorted(starts, pos, side="right")) - 1
+        head = low[starts[i] : pos] if i >= 0 else "x"
+        if (
+            (best is None or i < best)
+            and len(head) <= 8
+            and set(head) <= _HEAD_PREFIX_OK
+            and (not counted or any(c.isdigit() for c in head))
+            and pu.words[i] <= max_words
+            and before[i] >= min_words_before
+            and not _bullet_before(low, int(starts[i]))
+        ):
+            best = i
     return best
 
 
@@ -248,6 +262,20 @@ def boilerplate_cuts(
     hi, lo = _thresholds(model, threshold, low)
     keep = keep_mask(p, hi, lo, firm_units(pu))
     return [(u.start, u.end) for u, k in zip(pu.units, keep.tolist()) if not k], p
+
+
+def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: float) -> list[np.ndarray]:
+    """`keep_mask` of every page of a batch in one pass (no numpy calls per page)."""
+    if not pus:
+        return []
+    nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+    bounds = np.concatenate(([0], np.cumsum(nu)))
+    first = np.zeros(int(bounds[-1]), dtype=bool)
+    first[bounds[:-1][nu > 0]] = True
+    X = np.concatenate([pu.X for pu in pus])
+    firm = X[:, FEATURES.index("marker")] > 0
+    keep = keep_mask(np.concatenate(probs), hi, lo, firm, first)
+    return np.split(keep, bounds[1:-1])
 
 
 def _thresholds(model: Model, threshold: float | None, low: float | None) -> tuple[float, float]:
@@ -301,9 +329,9 @@ class Boilerplate:
         hi, lo = _thresholds(model, self.threshold, self.low)
         pus = batch_units([texts[i] for i in todo], langs)
         probs = model.predict_many(pus, self.max_fragment_run, self.menu_run, self.list_max_p)
-        for i, lang, pu, p in zip(todo, langs, pus, probs):
+        keeps = _batch_keep(pus, probs, hi, lo)
+        for i, lang, pu, keep in zip(todo, langs, pus, keeps):
             doc, text = batch[i], texts[i]
-            keep = keep_mask(p, hi, lo, firm_units(pu))
             head = comment_section_start(pu, keep, lang) if self.comments else None
             units = pu.units if head is None else pu.units[:head]
             cuts = [(u.start, u.end) for u, k in zip(units, keep.tolist()) if not k]
