@@ -21,8 +21,10 @@ front-end kits), so one CSS selector finds them: an element is *furniture* when
 The selector runs in C (lexbor, through resiliparse's ``skip_elements``): the furniture is skipped
 while the text is extracted, with no Python per element. The first ``<h1>`` -- the page title,
 which `sia.repair.metadata` moves out of the text by default as well -- is skipped too
-(`extract_main`). resiliparse's own comment-section rule is switched on (``comments=False``).
-No rule names a site: only generic class/id vocabulary and document structure.
+(`extract_main`). resiliparse's own comment-section switch (``comments=False``) is left off: it
+has no guard and drops a whole post whose wrapper is classed "comments-open"; the guarded
+``comment`` stem here scores the same. No rule names a site: only generic class/id vocabulary
+and document structure.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def extract_main(tree, **opts) -> str:
         title.setattr(TITLE_MARK, "")
         skip.append(f"[{TITLE_MARK}]")
     try:
-        return extract_plain_text(tree, main_content=True, comments=False, skip_elements=skip, **opts)
+        return extract_plain_text(tree, main_content=True, skip_elements=skip, **opts)
     finally:
         if title is not None:
             title.delattr(TITLE_MARK)
