@@ -58,7 +58,10 @@ def main() -> None:
     systems = {
         "all text (resiliparse, no cleaning)": lambda h: html_to_text(h),
         "sia HTML path (html_to_text + repair)": lambda h: sia_repair(html_to_text(h)),
-        "sia HTML path, main content (+ metadata + repeats)": lambda h: sia_light(
+        "sia HTML path, main content without DOM pruning (+ metadata + repeats)": lambda h: sia_light(
+            html_to_text(h, main_content=True, prune=False)
+        ),
+        "sia HTML path, main content (DOM pruning + resiliparse; + metadata + repeats)": lambda h: sia_light(
             html_to_text(h, main_content=True)
         ),
         "sia on flattened text": lambda h: sia_repair(" ".join(html_to_text(h).split("\n"))),
