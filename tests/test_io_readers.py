@@ -198,9 +198,29 @@ def test_documents_are_documents():
 def test_html_main_mode_marks_documents_for_the_repair_stages():
     from sia.repair.boilerplate import Boilerplate
 
-    docs, _ = read(CRAWL / "sample-0001.warc.gz", html="main")
-    full, _ = read(CRAWL / "sample-0001.warc.gz")
-    assert all(d.extras.get("html") == "main" for d in docs)
+    docs, _ = read(CRAWL / "sample-0001.warc.gz")  # default: main content
+    full, _ = read(CRAWL / "sample-0001.warc.gz", html="text")
+    assert [d.id for d in docs] == [d.id for d in full]  # no page lost
+    main = [d for d in docs if d.extras.get("html") == "main"]
+    assert len(main) >= 0.8 * len(docs)
     assert sum(len(d.text) for d in docs) < sum(len(d.text) for d in full)
+    assert not any(d.extras.get("html") for d in full)
     out = Boilerplate().process(docs)
-    assert all(not d.removed for d in out)
+    # main content is left alone; pages where no article was found get the boilerplate model
+    assert all(not d.removed for d in out if d.extras.get("html") == "main")
+
+
+def test_html_main_falls_back_to_all_text_when_no_article_is_found():
+    from sia.io.warc import MIN_MAIN_WORDS, html_to_text
+
+    listing = (
+        "<html><body><ul>"
+        + "".join(f"<li><a href=/{i}>Item {i}</a></li>" for i in range(40))
+        + "</ul></body></html>"
+    )
+    text, _, main = html_to_text(listing)
+    assert not main and "Item 39" in text
+    words = " ".join(["word"] * (MIN_MAIN_WORDS + 5))
+    article = f"<html><head><title>T</title></head><body><article><p>{words}.</p></article></body></html>"
+    text, title, main = html_to_text(article)
+    assert main and title == "T" and text.startswith("word")

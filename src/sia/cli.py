@@ -28,7 +28,9 @@ def _add_run_options(p: argparse.ArgumentParser, with_inputs: bool = True) -> No
     p.add_argument("--url-field", help="field holding the URL (default: url)")
     p.add_argument("--txt-lines", action="store_true", default=None, help=".txt: one document per line")
     p.add_argument(
-        "--html", choices=["text", "main"], help="WARC HTML: all visible text (default) or main content"
+        "--html",
+        choices=["main", "text"],
+        help="WARC HTML: main content (default; all visible text when no article is found) or all visible text",
     )
     p.add_argument("--workers", type=int, help="worker processes (default: number of cores)")
     p.add_argument("--batch-size", type=int, help="documents per batch (default 256)")

@@ -29,7 +29,8 @@ class InputConfig:
     id_field: str = "id"
     url_field: str = "url"
     txt_lines: bool = False
-    html: str = "text"  # WARC HTML → text: "text" (all visible text) or "main" (main content)
+    html: str = "main"  # WARC HTML → text: "main" (DOM-pruned main content; all visible text
+    # when it finds no article) or "text" (all visible text, one block per line, for `boilerplate`)
     records: bool = False  # inputs are sia output records (sia dedup): keep their fields and removals
 
 

@@ -28,7 +28,7 @@ class ReadOptions:
     url_field: str = "url"
     txt_lines: bool = False
     max_doc_chars: int = 20_000_000
-    html: str = "text"
+    html: str = "main"  # WARC HTML: "main" (main content, all text when none found) or "text"
     records: bool = False  # input is sia output: rebuild full records (for `sia dedup`)
 
 

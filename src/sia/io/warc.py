@@ -80,15 +80,28 @@ def decode_content(body: bytes, encoding: str) -> bytes:
     raise ValueError(f"unknown content encoding {encoding!r}")
 
 
-def html_to_text(html: str, mode: str = "text") -> tuple[str, str | None]:
-    """Page text (``mode="text"``: all visible text; ``"main"``: resiliparse's main content) and
-    the HTML title. The text is what the repair stages were fitted on (`sia.repair.html`)."""
+# main content shorter than this many words: the DOM heuristics found no article (a listing, a
+# calendar, an odd layout); fall back to all visible text, which the boilerplate model repairs
+MIN_MAIN_WORDS = 20
+
+
+def html_to_text(html: str, mode: str = "main") -> tuple[str, str | None, bool]:
+    """(page text, HTML title, whether the text is main content already).
+
+    ``mode="main"``: the main content (`sia.repair.html`: DOM pruning + resiliparse), or all
+    visible text when that holds fewer than MIN_MAIN_WORDS words; ``"text"``: all visible text,
+    one block per line, for the boilerplate model (what text-only pages get)."""
     from resiliparse.parse.html import HTMLTree
 
     from sia.repair.html import html_to_text as page_text
 
     tree = HTMLTree.parse(html)
-    return page_text(tree, main_content=(mode == "main")), (tree.title or None)
+    title = tree.title or None
+    if mode == "main":
+        text = page_text(tree, main_content=True)
+        if len(text.split(None, MIN_MAIN_WORDS)) >= MIN_MAIN_WORDS:
+            return text, title, True
+    return page_text(tree), title, False
 
 
 def _body_to_str(body: bytes, charset: str | None) -> str:
@@ -119,6 +132,7 @@ def _record_item(rec: Any, path: str, where: str, opts: ReadOptions) -> Item | N
     lang = headers.get("WARC-Identified-Content-Language")
     if lang:
         meta["warc_language"] = lang
+    main = False
     if rtype == WarcRecordType.conversion:
         text = body.decode("utf-8", errors="replace")
         title = None
@@ -141,7 +155,7 @@ def _record_item(rec: Any, path: str, where: str, opts: ReadOptions) -> Item | N
         if not body.strip():
             return ReadError(path, where, "empty_body", f"{uri}: empty body")
         html = _body_to_str(body, rec.http_charset)
-        text, title = html_to_text(html, opts.html)
+        text, title, main = html_to_text(html, opts.html)
         if title:
             meta["html_title"] = title
     text, _ = _clean_text(text, path, where)
@@ -151,7 +165,7 @@ def _record_item(rec: Any, path: str, where: str, opts: ReadOptions) -> Item | N
     if err:
         return err
     doc = Document(id=rid, text=text, url=uri, metadata=meta, source=path)
-    if opts.html == "main" and rtype != WarcRecordType.conversion:
+    if main:
         doc.extras["html"] = "main"  # main content already: the boilerplate stage skips it
     return doc
 
