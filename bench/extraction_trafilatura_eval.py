@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from extraction_eval import sia_light, sia_repair  # noqa: E402
+from extraction_eval import MAIN, TEXT, sia_light, sia_reader, sia_repair  # noqa: E402
 from sia.repair.html import html_to_text  # noqa: E402
 
 DATA = Path("/work/shared/data/extraction/trafilatura_eval/items.jsonl.xz")
@@ -57,13 +57,11 @@ def main() -> None:
         rows = [json.loads(line) for line in f]
     systems = {
         "all text (resiliparse, no cleaning)": lambda h: html_to_text(h),
-        "sia HTML path (html_to_text + repair)": lambda h: sia_repair(html_to_text(h)),
+        TEXT: lambda h: sia_repair(html_to_text(h)),
         "sia HTML path, main content without DOM pruning (+ metadata + repeats)": lambda h: sia_light(
             html_to_text(h, main_content=True, prune=False)
         ),
-        "sia HTML path, main content (DOM pruning + resiliparse; + metadata + repeats)": lambda h: sia_light(
-            html_to_text(h, main_content=True)
-        ),
+        MAIN: sia_reader,
         "sia on flattened text": lambda h: sia_repair(" ".join(html_to_text(h).split("\n"))),
         "trafilatura (HTML)": lambda h: trafilatura.extract(h) or "",
     }
