@@ -76,8 +76,38 @@ def test_end_spans_match_the_pattern():
     alpha = list("ab .!?…。！？।؟\"'”“’»)]」』› \n") + ["\uffff", "\U0001f600"]
     for _ in range(5000):
         t = "".join(rng.choice(alpha) for _ in range(rng.randint(0, 30)))
-        s, e = S._end_spans(S._flags(t))
+        s, e, r = S._end_spans(S._flags(t))
         assert list(zip(s.tolist(), e.tolist())) == [m.span() for m in S._END_RE.finditer(t)], t
+        assert [t[a:b] for a, b in zip(s.tolist(), r.tolist())] == [
+            t[a:b].rstrip(S._CLOSERS) for a, b in zip(s.tolist(), e.tolist())
+        ]
+
+
+def test_segment_arrays_equal_segment_with_blocks():
+    """The batch splitter gives each page of a "\\n"-joined batch what the one-text loop gives."""
+    from sia.text import segment as S
+
+    rng = random.Random(3)
+    toks = ["Home", "news", "Mr.", "J.", "18.", "júní", "Juni", "x", "A", "word", "|", "•", "·", "»", "/"]
+    toks += ["\\", "›", ".", "!", "?", "…", "。", '"', "”", ")", " ", "  ", "\n", "\t", "\u00a0", "\x1c"]
+    toks += ["e.g.", "1.", "Politics", "the", "2024", "U.S.", "„Hi", "(", "...", "ǅ", "ß", "Σ", "12.", "।"]
+    toks += ["\u3000", "\U0001f600", "؟", "Dr.", "\r\n"]
+    for _ in range(1500):
+        pages = []
+        for _ in range(rng.randint(1, 5)):
+            k = rng.randint(0, 50) if rng.random() < 0.9 else rng.randint(100, 300)
+            pages.append("".join(rng.choice(toks) + (" " if rng.random() < 0.5 else "") for _ in range(k)))
+        langs = [rng.choice([None, "is", "en", "de"]) for _ in pages]
+        starts = np.cumsum([0] + [len(t) + 1 for t in pages])[:-1]
+        s, e, sent, bs, be = S.segment_arrays("\n".join(pages), langs, starts)
+        want, want_b = [], []
+        for t, lg, o in zip(pages, langs, starts.tolist()):
+            segs, bl = S.segment_with_blocks(t, lg)
+            want += [(a + o, b + o, k == S.SENTENCE) for a, b, k in segs]
+            want_b += [(a + o, b + o) for a, b in bl]
+            assert bl == S.blocks(t)
+        assert list(zip(s.tolist(), e.tolist(), sent.tolist())) == want, pages
+        assert list(zip(bs.tolist(), be.tolist())) == want_b, pages
 
 
 def test_guess_langs_equals_guess_lang():

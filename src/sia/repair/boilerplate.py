@@ -19,6 +19,7 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from typing import ClassVar
 
 import numpy as np
@@ -75,7 +76,7 @@ class Model:
     ) -> list[np.ndarray]:
         """`predict` for a batch of pages in one pass of matrix products (neighbourhoods and runs
         stop at page edges, so each page gets what it would get alone)."""
-        nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+        nu = np.fromiter((len(pu.starts) for pu in pus), dtype=np.int64, count=len(pus))
         n = int(nu.sum())
         if n == 0:
             return [np.zeros(0) for _ in pus]
@@ -195,7 +196,7 @@ def comment_section_start(
     It must be a short unit of its own (not a bullet of a share bar or menu: "• Comment"),
     come after at least `min_words_before` kept words (not a "Comments" link in the header),
     and a count word needs its number ("3 replies", not a sub-heading "Replies")."""
-    if not len(pu.units):
+    if not len(pu.starts):
         return None
     low = pu.text.lower()
     if len(low) != len(pu.text):
@@ -210,7 +211,7 @@ def comment_section_start(
             pos = low.find(phrase, end)
     if not hits:  # the usual case: no arrays built
         return None
-    starts = np.fromiter((u.start for u in pu.units), dtype=np.int64, count=len(pu.units))
+    starts = pu.starts
     before = np.concatenate(([0.0], np.cumsum(pu.words * keep)))
     best: int | None = None
     for pos, counted in hits:
@@ -268,7 +269,7 @@ def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: fl
     """`keep_mask` of every page of a batch in one pass (no numpy calls per page)."""
     if not pus:
         return []
-    nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+    nu = np.fromiter((len(pu.starts) for pu in pus), dtype=np.int64, count=len(pus))
     bounds = np.concatenate(([0], np.cumsum(nu)))
     first = np.zeros(int(bounds[-1]), dtype=bool)
     first[bounds[:-1][nu > 0]] = True
@@ -333,11 +334,11 @@ class Boilerplate:
         for i, lang, pu, keep in zip(todo, langs, pus, keeps):
             doc, text = batch[i], texts[i]
             head = comment_section_start(pu, keep, lang) if self.comments else None
-            units = pu.units if head is None else pu.units[:head]
-            cuts = [(u.start, u.end) for u, k in zip(units, keep.tolist()) if not k]
-            spans = merge_gaps(text, [(s, e, self.reason) for s, e in cuts])
+            drop = np.flatnonzero(~keep if head is None else ~keep[:head])
+            cuts = zip(pu.starts[drop].tolist(), pu.ends[drop].tolist(), repeat(self.reason))
+            spans = merge_gaps(text, list(cuts))
             if head is not None:
-                spans.append((pu.units[head].start, len(text), self.comments_reason))
+                spans.append((int(pu.starts[head]), len(text), self.comments_reason))
             if spans:
                 doc.remove_clean_many(spans)
             doc.signals["boilerplate_frac"] = sum(e - s for s, e, _ in spans) / max(1, len(text))
