@@ -99,15 +99,17 @@ def test_segment_arrays_equal_segment_with_blocks():
             pages.append("".join(rng.choice(toks) + (" " if rng.random() < 0.5 else "") for _ in range(k)))
         langs = [rng.choice([None, "is", "en", "de"]) for _ in pages]
         starts = np.cumsum([0] + [len(t) + 1 for t in pages])[:-1]
-        s, e, sent, bs, be = S.segment_arrays("\n".join(pages), langs, starts)
-        want, want_b = [], []
+        s, e, sent, bs, be, after = S.segment_arrays("\n".join(pages), langs, starts)
+        want, want_b, want_after = [], [], []
         for t, lg, o in zip(pages, langs, starts.tolist()):
             segs, bl = S.segment_with_blocks(t, lg)
             want += [(a + o, b + o, k == S.SENTENCE) for a, b, k in segs]
+            want_after += [b + o + len(t[b:]) - len(t[b:].lstrip()) for _, b, _ in segs]
             want_b += [(a + o, b + o) for a, b in bl]
             assert bl == S.blocks(t)
         assert list(zip(s.tolist(), e.tolist(), sent.tolist())) == want, pages
         assert list(zip(bs.tolist(), be.tolist())) == want_b, pages
+        assert after.tolist() == want_after, pages
 
 
 def test_guess_langs_equals_guess_lang():
@@ -125,3 +127,21 @@ def test_guess_langs_equals_guess_lang():
         "",
     ]
     assert guess_langs(texts) == [guess_lang(split_words(t.lower()))[0] for t in texts]
+
+
+def test_unit_cuts_equal_merge_gaps():
+    from sia.repair.boilerplate import unit_cuts
+    from sia.repair.spans import merge_gaps
+
+    rng = random.Random(4)
+    words = ["Home", "news.", "A", "b", "|", " | ", "•", "x.", "\n", "  ", "\n\n", "。", "Mr.", "\t"]
+    texts = [
+        "".join(rng.choice(words) + rng.choice(["", " "]) for _ in range(rng.randint(0, 80)))
+        for _ in range(300)
+    ]
+    for pu in F.batch_units(texts, ["en"] * len(texts)):
+        for _ in range(5):
+            cut = np.array([rng.random() < 0.6 for _ in range(len(pu.starts))], dtype=bool)
+            cut = cut[: rng.randint(0, len(cut))]
+            want = merge_gaps(pu.text, [(u.start, u.end, "r") for u, c in zip(pu.units, cut.tolist()) if c])
+            assert unit_cuts(pu, cut, "r") == want, pu.text

@@ -28,7 +28,6 @@ from sia.record import Document
 from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
 from sia.repair.langdata import doc_langs, markers
 from sia.repair.pagewords import prime
-from sia.repair.spans import merge_gaps
 from sia.stage import register
 
 MODEL_PATH = resources.files("sia.repair") / "data" / "boilerplate_model.json"
@@ -265,6 +264,21 @@ def boilerplate_cuts(
     return [(u.start, u.end) for u, k in zip(pu.units, keep.tolist()) if not k], p
 
 
+def unit_cuts(pu: PageUnits, cut: np.ndarray, reason: str) -> list[tuple[int, int, str]]:
+    """`merge_gaps(pu.text, [(start, end, reason) of each unit i < len(cut) with cut[i]])` by
+    arrays. Units are sorted, disjoint and trimmed, so a cut extended over its white space ends
+    at `pu.after`, at or before the next unit's start; two cuts join exactly when the second
+    starts there (only white space between them)."""
+    drop = np.flatnonzero(cut)
+    if not len(drop):
+        return []
+    s, a = pu.starts[drop], pu.after[drop]
+    new = np.ones(len(drop), dtype=bool)
+    new[1:] = s[1:] != a[:-1]
+    last = np.append(new[1:], True)
+    return list(zip(s[new].tolist(), a[last].tolist(), repeat(reason)))
+
+
 def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: float) -> list[np.ndarray]:
     """`keep_mask` of every page of a batch in one pass (no numpy calls per page)."""
     if not pus:
@@ -334,9 +348,7 @@ class Boilerplate:
         for i, lang, pu, keep in zip(todo, langs, pus, keeps):
             doc, text = batch[i], texts[i]
             head = comment_section_start(pu, keep, lang) if self.comments else None
-            drop = np.flatnonzero(~keep if head is None else ~keep[:head])
-            cuts = zip(pu.starts[drop].tolist(), pu.ends[drop].tolist(), repeat(self.reason))
-            spans = merge_gaps(text, list(cuts))
+            spans = unit_cuts(pu, ~keep if head is None else ~keep[:head], self.reason)
             if head is not None:
                 spans.append((int(pu.starts[head]), len(text), self.comments_reason))
             if spans:

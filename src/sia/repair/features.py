@@ -71,9 +71,11 @@ _SYMBOL_CHAR[[ord(c) for c in "©|»›•@#"]] = True
 _SYMBOL_WORDS_SPLIT = regex.compile(r"([hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b)")
 _SYMBOL_WORDS = regex.compile(r"[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
 # code-point classes for `_symbol_word_starts`: 1 a `_SYMBOL_CHAR`, 2 ".", 4 ":"
+# (and 8 an ASCII digit, for the digit ratio: one scan of the batch finds all of them)
 _SYM_CLASS = _SYMBOL_CHAR.astype(np.uint8)
 _SYM_CLASS[ord(".")] |= 2
 _SYM_CLASS[ord(":")] |= 4
+_SYM_CLASS[ord("0") : ord("9") + 1] |= 8
 
 
 def _anyof(cp: np.ndarray, pos: np.ndarray, chars: str) -> np.ndarray:
@@ -196,6 +198,7 @@ class PageUnits:
     sentence: np.ndarray  # bool: the unit is a sentence (else a fragment)
     X: np.ndarray  # (n_units, n_features)
     words: np.ndarray  # words per unit
+    after: np.ndarray  # first non-space position at or after each unit's end (or len(text))
     _units: list[Segment] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -261,7 +264,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     doff[1:] = np.cumsum(tlen[:-1] + 1)
     # units of every page at once, in offsets of the pages joined by one character (a line break
     # there, which ends every segment; a NUL below, which no pattern matches)
-    us, ue, is_sent, bstart, _ = segment_arrays("\n".join(texts), langs, doff)
+    us, ue, is_sent, bstart, _, after = segment_arrays("\n".join(texts), langs, doff)
     joined = "\x00".join(texts)
     udoc = np.searchsorted(doff, us, side="right") - 1
     nu = np.bincount(udoc, minlength=nd)
@@ -269,7 +272,9 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     n = len(us)
     if n == 0:
         z = np.zeros(0, dtype=np.int64)
-        return [PageUnits(t, z, z, z.astype(bool), np.zeros((0, len(FEATURES))), np.zeros(0)) for t in texts]
+        return [
+            PageUnits(t, z, z, z.astype(bool), np.zeros((0, len(FEATURES))), np.zeros(0), z) for t in texts
+        ]
     ufirst = np.zeros(nd + 1, dtype=np.int64)
     ufirst[1:] = np.cumsum(nu)
     sentence = is_sent.astype(np.float64)
@@ -307,7 +312,6 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
             (c.isupper() or c.islower() for c in firsts), dtype=np.float64, count=len(firsts)
         )
     wlen = (we - ws).astype(np.float64)
-    digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
     a = np.searchsorted(ws, us)
     b = np.searchsorted(ws, ue)
     nw = (b - a).astype(np.float64)
@@ -357,8 +361,10 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     marker[mark_i] = 1.0
     rep[rep_i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
-    sym_at = np.flatnonzero(_SYM_CLASS[np.minimum(cp, 0xFFFF)])
+    sym_at = np.flatnonzero(_SYM_CLASS.take(cp, mode="clip"))  # clip: above U+FFFF, no class
     sym_cls = _SYM_CLASS[cp[sym_at]]
+    digit_at = sym_at[(sym_cls & 8) != 0]
+    sym_at, sym_cls = sym_at[sym_cls != 8], sym_cls[sym_cls != 8]
     sym_char = sym_at[(sym_cls & 1) != 0]
     words_at = _symbol_word_starts(joined, cp, sym_at[(sym_cls & 2) != 0], sym_at[(sym_cls & 4) != 0])
     sym_pos = np.sort(np.concatenate((sym_char, words_at)))
@@ -373,7 +379,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     usl = us.tolist()
     dig = [m.start() for m in _BULLET_DIGIT.finditer(firsts_u)]
     bullet[[i for i in dig if _BULLET.match(joined, usl[i])]] = 1.0
-    digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
+    digits = (np.searchsorted(digit_at, ue) - np.searchsorted(digit_at, us)) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | ~ustops)
     gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))
@@ -421,10 +427,10 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     cw = cwg[1:] - cwg[lo_lim]  # words up to and including the unit, within its page
     end_main = np.where(umb > 0, cwg[lo_lim + umb] - cwg[lo_lim], 0.0)
     X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= umb)
-    ps, pe = us - doff[udoc], ue - doff[udoc]
+    ps, pe, pa = us - doff[udoc], ue - doff[udoc], after - doff[udoc]
     for d, t in enumerate(texts):
         u0, u1 = int(ufirst[d]), int(ufirst[d + 1])
-        out.append(PageUnits(t, ps[u0:u1], pe[u0:u1], is_sent[u0:u1], X[u0:u1], nw[u0:u1]))
+        out.append(PageUnits(t, ps[u0:u1], pe[u0:u1], is_sent[u0:u1], X[u0:u1], nw[u0:u1], pa[u0:u1]))
     return out
 
 

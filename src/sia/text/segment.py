@@ -412,8 +412,10 @@ def segment_with_blocks(
 
 def segment_arrays(
     text: str, langs: list[str | None], page_starts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Segments of `text` as arrays (starts, ends, is-sentence) and its blocks (starts, ends).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Segments of `text` as arrays (starts, ends, is-sentence), its blocks (starts, ends), and
+    after each segment the first non-space position of its page (or the page's end): where a cut
+    of the segment together with the white space after it ends.
 
     `text` is one page, or several joined by "\\n" (page i, in language ``langs[i]``, starting
     at ``page_starts[i]``): a line break ends every block, candidate end and segment, and the
@@ -439,7 +441,7 @@ def segment_arrays(
     bsa, bea = _blocks_from_runs(f, sp, rs, re_)
     if not len(bsa):
         z = np.zeros(0, dtype=np.int64)
-        return z, z, np.zeros(0, dtype=bool), z, z
+        return z, z, np.zeros(0, dtype=bool), z, z, z
     rare = np.flatnonzero(f & (_F_END | _F_CLOSE | _F_SEP))
     rf = f[rare]
     seps = _Seps(f, rare[(rf & _F_SEP) != 0])
@@ -519,7 +521,10 @@ def segment_arrays(
         )
     )
     order = np.argsort(starts, kind="stable")
-    return starts[order], ends[order], sent[order], bsa, bea
+    starts, ends = starts[order], ends[order]
+    page_end = np.append(page_starts[1:] - 1, size)[np.searchsorted(page_starts, starts, side="right") - 1]
+    after = np.minimum(skip(ends), page_end)
+    return starts, ends, sent[order], bsa, bea, after
 
 
 def segment(text: str, lang: str | None = None) -> list[Segment]:
