@@ -145,3 +145,62 @@ def test_unit_cuts_equal_merge_gaps():
             cut = cut[: rng.randint(0, len(cut))]
             want = merge_gaps(pu.text, [(u.start, u.end, "r") for u, c in zip(pu.units, cut.tolist()) if c])
             assert unit_cuts(pu, cut, "r") == want, pu.text
+
+
+def test_prime_cut_equals_a_fresh_split():
+    """Words derived for a cut text (`prime_cut`) are the words a full pass gives it."""
+    from sia.record import Document, Span
+    from sia.repair import pagewords as P
+
+    rng = random.Random(5)
+    toks = [
+        "word",
+        "Word",
+        "ΑΣ",
+        "Σ",
+        "ΣΑ",
+        "don't",
+        "'",
+        "-",
+        "3.14",
+        "1,0",
+        "İ",
+        "é",
+        "\u0301",
+        "中文",
+        "ア",
+    ]
+    toks += ["\u200d", ".", ",", " ", " ", "\n", "\t", "  ", "\u00a0", "NEWS", "ß", "ǅ"]
+    checked = 0
+    for _ in range(400):
+        docs = []
+        for _ in range(rng.randint(1, 5)):
+            d = Document(id="x", text="".join(rng.choice(toks) for _ in range(rng.randint(0, 60))))
+            if d.text and rng.random() < 0.5:
+                a = rng.randint(0, len(d.text))
+                d.remove(a, a + rng.randint(0, 10), "metadata")
+            if d.text and rng.random() < 0.2:
+                a = rng.randint(0, len(d.text))
+                d.remove_many([Span(a, a + rng.randint(0, 4), "pii", "<E>")])
+            docs.append(d)
+        P.clear()
+        texts = [d.clean_text for d in docs]
+        P.prime(texts)
+        items = []
+        for d, t in zip(docs, texts):
+            if not t:
+                continue
+            cuts = sorted((a, min(len(t), a + rng.randint(0, 12)), "r") for a in rng.sample(range(len(t)), 1))
+            before = d.clean_view()
+            d.remove_clean_many(cuts)
+            items.append((t, d.clean_text, P.kept_pieces(before, d.clean_view())))
+        P.prime_cut(items)
+        for _, new, _ in items:
+            got, want = P._cache.get(new), P._compute([new])[0]
+            if got is not None:
+                checked += 1
+                assert got.starts.tolist() == want.starts.tolist(), new
+                assert got.ends.tolist() == want.ends.tolist(), new
+                assert got.keys.tolist() == want.keys.tolist(), new
+    P.clear()
+    assert checked > 300

@@ -11,8 +11,10 @@ output; a text changed by a stage is a different key and is computed afresh.
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +30,7 @@ class PageWords:
     starts: np.ndarray  # int64 offsets of each word in the text
     ends: np.ndarray
     keys: np.ndarray  # uint64 hash of each lower-cased word (equal words, equal keys)
+    lowered: bool = True  # split after lower-casing the whole text (its length unchanged)
 
 
 _cache: OrderedDict[str, PageWords] = OrderedDict()
@@ -69,7 +72,7 @@ def _compute(texts: list[str]) -> list[PageWords]:
         keys = bw.hashes[a:b]
         if not same[i]:
             keys = word_keys([t[x:y].lower() for x, y in zip(s.tolist(), e.tolist())])
-        out.append(PageWords(s, e, keys))
+        out.append(PageWords(s, e, keys, same[i]))
     return out
 
 
@@ -95,3 +98,105 @@ def clear() -> None:
     global _cache_chars
     _cache.clear()
     _cache_chars = 0
+
+
+def _first_space(text: str, a: int, b: int) -> int:
+    """First " " or "\\n" in text[a:b], or -1."""
+    i, j = text.find(" ", a, b), text.find("\n", a, b)
+    return j if i < 0 else (i if j < 0 else min(i, j))
+
+
+def _last_space(text: str, a: int, b: int) -> int:
+    """Last " " or "\\n" in text[a:b], or -1."""
+    return max(text.rfind(" ", a, b), text.rfind("\n", a, b))
+
+
+def kept_pieces(before: Any, after: Any) -> list[tuple[int, int, int]] | None:
+    """(start in `after`, start in `before`, length) of each kept piece of the cleaned text
+    `after.text`, given the `CleanView` of the same document `before` more was removed; None if
+    a piece does not lie inside one piece of `before` (never expected: removals only grow)."""
+    out = []
+    b_in, b_clean, b_len = before.input_starts, before.clean_starts, before.lengths
+    for c, i, n in zip(after.clean_starts, after.input_starts, after.lengths):
+        if n == 0:
+            continue  # a placeholder: its text is treated as new
+        j = bisect.bisect_right(b_in, i) - 1
+        if j < 0 or i + n > b_in[j] + b_len[j]:
+            return None
+        out.append((c, b_clean[j] + i - b_in[j], n))
+    return out
+
+
+def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
+    """Cache the words of texts cut out of cached ones, from the cached words instead of a new
+    pass over the whole text. Each item: (old text, new text, `kept_pieces` of new in old).
+
+    Splitting and lower-casing never look across a space or line break (no word holds one, and
+    neither is case-ignorable, so Greek final sigma stops there too). So inside a kept piece,
+    between its first and last space, the words of the new text are the old text's words,
+    shifted; only the stretches around the cuts (from a piece's last space to the next piece's
+    first) are split again, all in one `batch_words` call. A text whose old words were not
+    split lower-cased (`lowered` false), or whose new stretches change length when lower-cased,
+    is left to `prime` (its words then come from a full pass, as before)."""
+    plans = []
+    zones: list[str] = []
+    for old, new, pieces in items:
+        pw = _cache.get(old)
+        if pw is None or not pw.lowered or new in _cache:
+            continue
+        safe = []  # (start, end, shift) of the stretches whose words are the old ones
+        gaps = []  # (start, end) of the stretches to split again
+        pos = 0
+        n_old, n_new = len(old), len(new)
+        for c, o, n in pieces:
+            lo = c if c == 0 and o == 0 else _first_space(new, c, c + n)
+            hi = c + n if c + n == n_new and o + n == n_old else _last_space(new, c, c + n) + 1
+            if lo < 0 or hi <= lo:
+                continue
+            if lo > pos:
+                gaps.append((pos, lo))
+            safe.append((lo, hi, c - o))
+            pos = hi
+        if pos < n_new:
+            gaps.append((pos, n_new))
+        plans.append((new, pw, safe, gaps, len(zones)))
+        zones += [new[a:b] for a, b in gaps]
+    if not plans:
+        return
+    lows = [z.lower() for z in zones]
+    bad = {i for i, (z, lo) in enumerate(zip(zones, lows)) if len(z) != len(lo)}
+    bw = batch_words(lows, lower=False)
+    zlen = np.fromiter(map(len, zones), dtype=np.int64, count=len(zones))
+    zstart = np.zeros(len(zones) + 1, dtype=np.int64)
+    zstart[1:] = np.cumsum(zlen + 1)  # joined by line breaks, as `batch_words` joins them
+    zfirst = np.zeros(len(zones) + 1, dtype=np.int64)
+    zfirst[1:] = np.cumsum(bw.counts)
+    for new, pw, safe, gaps, z0 in plans:
+        z1 = z0 + len(gaps)
+        if new in _cache or any(z in bad for z in range(z0, z1)):
+            continue
+        parts_s, parts_e, parts_k = [], [], []
+        if safe:
+            sa = np.array(safe, dtype=np.int64)
+            i0 = np.searchsorted(pw.starts, sa[:, 0] - sa[:, 2])
+            i1 = np.searchsorted(pw.ends, sa[:, 1] - sa[:, 2], side="right")
+            cnt = np.maximum(i1 - i0, 0)
+            idx = np.repeat(i0, cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+            sh = np.repeat(sa[:, 2], cnt)
+            parts_s.append(pw.starts[idx] + sh)
+            parts_e.append(pw.ends[idx] + sh)
+            parts_k.append(pw.keys[idx])
+        if gaps:
+            a, b = int(zfirst[z0]), int(zfirst[z1])
+            ga = np.array(gaps, dtype=np.int64)
+            # each word's zone, and the zone's start in the new text minus its start in the batch
+            zw = np.repeat(np.arange(z0, z1), bw.counts[z0:z1])
+            sh = np.repeat(ga[:, 0], bw.counts[z0:z1]) - zstart[zw]
+            parts_s.append(bw.starts[a:b] + sh)
+            parts_e.append(bw.ends[a:b] + sh)
+            parts_k.append(bw.hashes[a:b])
+        st = np.concatenate(parts_s) if parts_s else np.zeros(0, dtype=np.int64)
+        order = np.argsort(st, kind="stable")
+        en = np.concatenate(parts_e) if parts_e else st
+        ke = np.concatenate(parts_k) if parts_k else np.zeros(0, dtype=np.uint64)
+        _store(new, PageWords(st[order], en[order], ke[order], True))
