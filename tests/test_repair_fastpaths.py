@@ -204,3 +204,23 @@ def test_prime_cut_equals_a_fresh_split():
                 assert got.keys.tolist() == want.keys.tolist(), new
     P.clear()
     assert checked > 300
+
+
+def test_comment_plan_finds_what_the_scan_finds(monkeypatch):
+    """Phrases checked at their base phrase's occurrences give the same section start as
+    scanning the page for every phrase."""
+    from sia.repair import boilerplate as B
+
+    rng = random.Random(6)
+    bits = ["comment", "comments", "3 ", "Leave a comment", "view comments", "reader comments", "s", "x"]
+    bits += ["The council met today and said it was fine. ", "\n", " ", "• ", "replies", "Add a comment"]
+    texts = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 120))) for _ in range(300)]
+    langs = ["en"] * len(texts)
+    pus = F.batch_units(texts, langs)
+    keeps = [np.array([rng.random() < 0.8 for _ in range(len(pu.starts))], dtype=bool) for pu in pus]
+    got = [B.comment_section_start(pu, k, "en", min_words_before=5) for pu, k in zip(pus, keeps)]
+    plain = tuple((ph, c, -1, 0) for ph, c, _, _ in B._comment_plan("en"))
+    monkeypatch.setattr(B, "_comment_plan", lambda lang: plain)
+    want = [B.comment_section_start(pu, k, "en", min_words_before=5) for pu, k in zip(pus, keeps)]
+    assert got == want
+    assert sum(g is not None for g in got) > 20

@@ -184,6 +184,31 @@ def _comment_phrases(lang: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out.items())
 
 
+def _border_free(p: str) -> bool:
+    """No proper prefix of `p` is also its suffix: occurrences never overlap, so the scan from
+    one occurrence's end finds every occurrence."""
+    return all(p[:j] != p[-j:] for j in range(1, len(p)))
+
+
+@functools.cache
+def _comment_plan(lang: str) -> tuple[tuple[str, bool, int, int], ...]:
+    """`_comment_phrases` as a search plan, shortest first: (phrase, counted, base, offset). A
+    phrase that contains an earlier one (base >= 0, at `offset`; both border-free) occurs only
+    where that one does, so it is checked there instead of scanning the page again ("comment"
+    is part of a dozen English phrases)."""
+    phrases = sorted(_comment_phrases(lang), key=lambda x: len(x[0]))
+    out = []
+    for n, (ph, counted) in enumerate(phrases):
+        base, off = -1, 0
+        if _border_free(ph):
+            for m in range(n):
+                q = phrases[m][0]
+                if q in ph and _border_free(q) and (base < 0 or len(q) > len(phrases[base][0])):
+                    base, off = m, ph.index(q)
+        out.append((ph, counted, base, off))
+    return tuple(out)
+
+
 _HEAD_PREFIX_OK = frozenset(" \t([{#:0123456789")
 
 
@@ -201,13 +226,22 @@ def comment_section_start(
     if len(low) != len(pu.text):
         return None
     hits = []  # (position, counted) of every phrase ending at a word end
-    for phrase, counted in _comment_phrases(lang or "en"):
-        pos = low.find(phrase)
-        while pos >= 0:
+    plan = _comment_plan(lang or "en")
+    occ: list[list[int]] = []  # each phrase's occurrences (what the scan below finds)
+    for phrase, counted, base, off in plan:
+        if base >= 0:
+            found = [q - off for q in occ[base] if q >= off and low.startswith(phrase, q - off)]
+        else:
+            found = []
+            pos = low.find(phrase)
+            while pos >= 0:
+                found.append(pos)
+                pos = low.find(phrase, pos + len(phrase))
+        occ.append(found)
+        for pos in found:
             end = pos + len(phrase)
             if end == len(low) or not low[end].isalnum():
                 hits.append((pos, counted))
-            pos = low.find(phrase, end)
     if not hits:  # the usual case: no arrays built
         return None
     starts = pu.starts
