@@ -138,14 +138,16 @@ def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
     first) are split again, all in one `batch_words` call. A text whose old words were not
     split lower-cased (`lowered` false), or whose new stretches change length when lower-cased,
     is left to `prime` (its words then come from a full pass, as before)."""
-    plans = []
+    plans: list[tuple[str, PageWords]] = []
+    safe: list[tuple[int, int, int, int]] = []  # (plan, start, end, shift): the old words, shifted
+    gaps: list[tuple[int, int]] = []  # (plan, start): stretches split again, one zone each
     zones: list[str] = []
     for old, new, pieces in items:
         pw = _cache.get(old)
         if pw is None or not pw.lowered or new in _cache:
             continue
-        safe = []  # (start, end, shift) of the stretches whose words are the old ones
-        gaps = []  # (start, end) of the stretches to split again
+        k = len(plans)
+        plans.append((new, pw))
         pos = 0
         n_old, n_new = len(old), len(new)
         for c, o, n in pieces:
@@ -154,49 +156,50 @@ def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
             if lo < 0 or hi <= lo:
                 continue
             if lo > pos:
-                gaps.append((pos, lo))
-            safe.append((lo, hi, c - o))
+                gaps.append((k, pos))
+                zones.append(new[pos:lo])
+            safe.append((k, lo, hi, c - o))
             pos = hi
         if pos < n_new:
-            gaps.append((pos, n_new))
-        plans.append((new, pw, safe, gaps, len(zones)))
-        zones += [new[a:b] for a, b in gaps]
+            gaps.append((k, pos))
+            zones.append(new[pos:])
     if not plans:
         return
     lows = [z.lower() for z in zones]
-    bad = {i for i, (z, lo) in enumerate(zip(zones, lows)) if len(z) != len(lo)}
+    bad = {gaps[i][0] for i, (z, lo) in enumerate(zip(zones, lows)) if len(z) != len(lo)}
     bw = batch_words(lows, lower=False)
     zlen = np.fromiter(map(len, zones), dtype=np.int64, count=len(zones))
     zstart = np.zeros(len(zones) + 1, dtype=np.int64)
     zstart[1:] = np.cumsum(zlen + 1)  # joined by line breaks, as `batch_words` joins them
     zfirst = np.zeros(len(zones) + 1, dtype=np.int64)
     zfirst[1:] = np.cumsum(bw.counts)
-    for new, pw, safe, gaps, z0 in plans:
-        z1 = z0 + len(gaps)
-        if new in _cache or any(z in bad for z in range(z0, z1)):
-            continue
-        parts_s, parts_e, parts_k = [], [], []
-        if safe:
-            sa = np.array(safe, dtype=np.int64)
-            i0 = np.searchsorted(pw.starts, sa[:, 0] - sa[:, 2])
-            i1 = np.searchsorted(pw.ends, sa[:, 1] - sa[:, 2], side="right")
-            cnt = np.maximum(i1 - i0, 0)
-            idx = np.repeat(i0, cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
-            sh = np.repeat(sa[:, 2], cnt)
-            parts_s.append(pw.starts[idx] + sh)
-            parts_e.append(pw.ends[idx] + sh)
-            parts_k.append(pw.keys[idx])
-        if gaps:
-            a, b = int(zfirst[z0]), int(zfirst[z1])
-            ga = np.array(gaps, dtype=np.int64)
-            # each word's zone, and the zone's start in the new text minus its start in the batch
-            zw = np.repeat(np.arange(z0, z1), bw.counts[z0:z1])
-            sh = np.repeat(ga[:, 0], bw.counts[z0:z1]) - zstart[zw]
-            parts_s.append(bw.starts[a:b] + sh)
-            parts_e.append(bw.ends[a:b] + sh)
-            parts_k.append(bw.hashes[a:b])
-        st = np.concatenate(parts_s) if parts_s else np.zeros(0, dtype=np.int64)
-        order = np.argsort(st, kind="stable")
-        en = np.concatenate(parts_e) if parts_e else st
-        ke = np.concatenate(parts_k) if parts_k else np.zeros(0, dtype=np.uint64)
-        _store(new, PageWords(st[order], en[order], ke[order], True))
+    # the old words of every plan in one array, ordered by (plan, offset): key plan * big + offset
+    big = np.int64(1 << 40)
+    nold = np.fromiter((len(pw.starts) for _, pw in plans), dtype=np.int64, count=len(plans))
+    oplan = np.repeat(np.arange(len(plans), dtype=np.int64), nold) * big
+    os_ = np.concatenate([pw.starts for _, pw in plans])
+    oe_ = np.concatenate([pw.ends for _, pw in plans])
+    ok_ = np.concatenate([pw.keys for _, pw in plans])
+    sa = np.array(safe, dtype=np.int64).reshape(-1, 4)
+    ga = np.array(gaps, dtype=np.int64).reshape(-1, 2)
+    i0 = np.searchsorted(os_ + oplan, sa[:, 0] * big + sa[:, 1] - sa[:, 3])
+    i1 = np.searchsorted(oe_ + oplan, sa[:, 0] * big + sa[:, 2] - sa[:, 3], side="right")
+    # stretches in text order, each a run of source words (old words, then the zones' words)
+    w_old = len(os_)
+    seg_a = np.concatenate((i0, w_old + zfirst[:-1]))
+    seg_n = np.maximum(np.concatenate((i1, w_old + zfirst[1:])) - seg_a, 0)
+    seg_sh = np.concatenate((sa[:, 3], ga[:, 1] - zstart[:-1]))
+    seg_plan = np.concatenate((sa[:, 0], ga[:, 0]))
+    order = np.argsort(seg_plan * big + np.concatenate((sa[:, 1], ga[:, 1])), kind="stable")
+    seg_a, seg_n, seg_sh, seg_plan = seg_a[order], seg_n[order], seg_sh[order], seg_plan[order]
+    idx = np.repeat(seg_a, seg_n) + (np.arange(int(seg_n.sum())) - np.repeat(np.cumsum(seg_n) - seg_n, seg_n))
+    sh = np.repeat(seg_sh, seg_n)
+    st = np.concatenate((os_, bw.starts))[idx] + sh
+    en = np.concatenate((oe_, bw.ends))[idx] + sh
+    ke = np.concatenate((ok_, bw.hashes))[idx]
+    bounds = np.zeros(len(plans) + 1, dtype=np.int64)
+    bounds[1:] = np.cumsum(np.bincount(seg_plan, weights=seg_n, minlength=len(plans)).astype(np.int64))
+    for k, (new, _) in enumerate(plans):
+        if k not in bad and new not in _cache:
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            _store(new, PageWords(st[a:b], en[a:b], ke[a:b], True))
