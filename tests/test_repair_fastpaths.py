@@ -224,3 +224,59 @@ def test_comment_plan_finds_what_the_scan_finds(monkeypatch):
     want = [B.comment_section_start(pu, k, "en", min_words_before=5) for pu, k in zip(pus, keeps)]
     assert got == want
     assert sum(g is not None for g in got) > 20
+
+
+def test_prefix_words_equal_a_fresh_split():
+    """The language guess's words of a page's input prefix, derived from its clean text's words,
+    are the words a full pass over the prefix gives; and the guesses are the same."""
+    from sia.record import Document, Span
+    from sia.repair import pagewords as P
+    from sia.repair.boilerplate import _prefix_words
+    from sia.repair.langdata import doc_langs
+
+    rng = random.Random(7)
+    toks = [
+        "the",
+        "and",
+        "der",
+        "und",
+        "og",
+        "að",
+        "ΑΣ",
+        "Σ",
+        "don't",
+        "-",
+        "3.14",
+        "İ",
+        "é",
+        "\u0301",
+        "中文",
+    ]
+    toks += [".", " ", " ", "\n", "  ", "\u00a0", "NEWS", "ß", "Home"]
+    checked = 0
+    for _ in range(300):
+        docs = []
+        for _ in range(rng.randint(1, 5)):
+            d = Document(id="x", text="".join(rng.choice(toks) for _ in range(rng.randint(0, 60))))
+            for _ in range(rng.randint(0, 3)):
+                a = rng.randint(0, len(d.text))
+                d.remove(a, a + rng.randint(0, 10), "metadata")
+            if d.text and rng.random() < 0.2:
+                a = rng.randint(0, len(d.text))
+                d.remove_many([Span(a, a + rng.randint(0, 4), "pii", "<E>")])
+            docs.append(d)
+        P.clear()
+        P.prime([d.clean_text for d in docs])
+        todo = list(range(len(docs)))
+        mc = rng.choice([20, 40, 5000])
+        words = _prefix_words(docs, todo, mc)
+        for d, pw in zip(docs, words):
+            if pw is not None:
+                checked += 1
+                want = P._compute([d.text[:mc]])[0]
+                assert pw.starts.tolist() == want.starts.tolist(), d.text
+                assert pw.keys.tolist() == want.keys.tolist(), d.text
+        texts = [d.text for d in docs]
+        assert doc_langs([None] * len(docs), texts, mc, words) == doc_langs([None] * len(docs), texts, mc)
+    P.clear()
+    assert checked > 300

@@ -27,7 +27,7 @@ import numpy as np
 from sia.record import Document
 from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
 from sia.repair.langdata import doc_langs, markers
-from sia.repair.pagewords import prime
+from sia.repair.pagewords import PageWords, derive_words, prime
 from sia.stage import register
 
 MODEL_PATH = resources.files("sia.repair") / "data" / "boilerplate_model.json"
@@ -327,6 +327,29 @@ def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: fl
     return np.split(keep, bounds[1:-1])
 
 
+def _prefix_words(batch: list[Document], todo: list[int], max_chars: int = 5_000) -> list[PageWords | None]:
+    """Words of the input text's first `max_chars` characters (what the language guess reads) of
+    each page without a language, derived from the words of its clean text (just computed):
+    the two share every kept piece, so only the stretches around the cuts are split again."""
+    items, where = [], []
+    for k, i in enumerate(todo):
+        doc = batch[i]
+        if doc.lang:
+            continue
+        v = doc.clean_view()
+        pieces = [
+            (s, c, min(n, max_chars - s))
+            for c, s, n in zip(v.clean_starts, v.input_starts, v.lengths)
+            if n > 0 and s < max_chars
+        ]
+        items.append((v.text, doc.text[:max_chars], pieces))
+        where.append(k)
+    out: list[PageWords | None] = [None] * len(todo)
+    for k, pw in zip(where, derive_words(items)):
+        out[k] = pw
+    return out
+
+
 def _thresholds(model: Model, threshold: float | None, low: float | None) -> tuple[float, float]:
     hi = model.threshold if threshold is None else threshold
     lo = model.low if low is None and threshold is None else (hi if low is None else low)
@@ -373,7 +396,9 @@ class Boilerplate:
         # page furniture left for this model, which was fitted on whole pages: leave it alone
         todo = [i for i, t in enumerate(texts) if t.strip() and batch[i].extras.get("html") != "main"]
         prime([texts[i] for i in todo])
-        langs = doc_langs([batch[i].lang for i in todo], [batch[i].text for i in todo])
+        langs = doc_langs(
+            [batch[i].lang for i in todo], [batch[i].text for i in todo], words=_prefix_words(batch, todo)
+        )
         model = load_model()
         hi, lo = _thresholds(model, self.threshold, self.low)
         pus = batch_units([texts[i] for i in todo], langs)

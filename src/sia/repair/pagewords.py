@@ -128,26 +128,39 @@ def kept_pieces(before: Any, after: Any) -> list[tuple[int, int, int]] | None:
 
 
 def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
-    """Cache the words of texts cut out of cached ones, from the cached words instead of a new
-    pass over the whole text. Each item: (old text, new text, `kept_pieces` of new in old).
+    """Cache the words of texts cut out of cached ones (`derive_words`), so the next stage does
+    not split them again. Each item: (old text, new text, `kept_pieces` of new in old)."""
+    todo = [it for it in items if it[1] not in _cache]
+    for (_, new, _), pw in zip(todo, derive_words(todo)):
+        if pw is not None and new not in _cache:
+            _store(new, pw)
+
+
+def derive_words(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> list[PageWords | None]:
+    """The words of each new text, as `page_words` would give them, from the cached words of the
+    old text instead of a new pass over the whole text. Each item: (old text, new text, pieces
+    (start in new, start in old, length) of text the two share).
 
     Splitting and lower-casing never look across a space or line break (no word holds one, and
-    neither is case-ignorable, so Greek final sigma stops there too). So inside a kept piece,
+    neither is case-ignorable, so Greek final sigma stops there too). So inside a shared piece,
     between its first and last space, the words of the new text are the old text's words,
-    shifted; only the stretches around the cuts (from a piece's last space to the next piece's
-    first) are split again, all in one `batch_words` call. A text whose old words were not
-    split lower-cased (`lowered` false), or whose new stretches change length when lower-cased,
-    is left to `prime` (its words then come from a full pass, as before)."""
+    shifted; only the stretches around the pieces' edges (from a piece's last space to the next
+    piece's first) are split again, all in one `batch_words` call. None for a text whose old
+    words are not cached or were not split lower-cased (`lowered` false), or whose new
+    stretches change length when lower-cased: its words need a full pass."""
+    out: list[PageWords | None] = [None] * len(items)
+    where: list[int] = []  # item of each plan
     plans: list[tuple[str, PageWords]] = []
     safe: list[tuple[int, int, int, int]] = []  # (plan, start, end, shift): the old words, shifted
     gaps: list[tuple[int, int]] = []  # (plan, start): stretches split again, one zone each
     zones: list[str] = []
-    for old, new, pieces in items:
+    for it, (old, new, pieces) in enumerate(items):
         pw = _cache.get(old)
-        if pw is None or not pw.lowered or new in _cache:
+        if pw is None or not pw.lowered:
             continue
         k = len(plans)
         plans.append((new, pw))
+        where.append(it)
         pos = 0
         n_old, n_new = len(old), len(new)
         for c, o, n in pieces:
@@ -164,11 +177,11 @@ def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
             gaps.append((k, pos))
             zones.append(new[pos:])
     if not plans:
-        return
+        return out
     lows = [z.lower() for z in zones]
     bad = {gaps[i][0] for i, (z, lo) in enumerate(zip(zones, lows)) if len(z) != len(lo)}
     bw = batch_words(lows, lower=False)
-    zlen = np.fromiter(map(len, zones), dtype=np.int64, count=len(zones))
+    zlen = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))  # the text split
     zstart = np.zeros(len(zones) + 1, dtype=np.int64)
     zstart[1:] = np.cumsum(zlen + 1)  # joined by line breaks, as `batch_words` joins them
     zfirst = np.zeros(len(zones) + 1, dtype=np.int64)
@@ -199,7 +212,8 @@ def prime_cut(items: list[tuple[str, str, list[tuple[int, int, int]]]]) -> None:
     ke = np.concatenate((ok_, bw.hashes))[idx]
     bounds = np.zeros(len(plans) + 1, dtype=np.int64)
     bounds[1:] = np.cumsum(np.bincount(seg_plan, weights=seg_n, minlength=len(plans)).astype(np.int64))
-    for k, (new, _) in enumerate(plans):
-        if k not in bad and new not in _cache:
+    for k, it in enumerate(where):
+        if k not in bad:
             a, b = int(bounds[k]), int(bounds[k + 1])
-            _store(new, PageWords(st[a:b], en[a:b], ke[a:b], True))
+            out[it] = PageWords(st[a:b], en[a:b], ke[a:b], True)
+    return out
