@@ -77,14 +77,35 @@ class CleanView:
         if end <= start:
             s = self.to_input(start)
             return s, s
-        s = self.to_input(start)
+        # `to_input`, `_in_separator` and `_next_piece_start` of `start` and `end - 1`, inlined
+        # with one binary search each (this runs once per cut of every page)
+        i = bisect.bisect_right(self.clean_starts, start) - 1
+        s = self._map(i, start)
         # map the last char, then step past it, so a span ending at a cut does not swallow the cut
-        e = self.to_input(end - 1) + 1
-        if self._in_separator(end - 1):
-            e = self._next_piece_start(end - 1)
-        if self._in_separator(start):
-            s = self._next_piece_start(start)
+        j = bisect.bisect_right(self.clean_starts, end - 1) - 1
+        e = self._map(j, end - 1) + 1
+        if j >= 0 and end - 1 - self.clean_starts[j] >= self.lengths[j]:
+            e = self._piece_start(j + 1)
+        if i >= 0 and start - self.clean_starts[i] >= self.lengths[i]:
+            s = self._piece_start(i + 1)
         return s, max(s, e)
+
+    def _map(self, i: int, offset: int) -> int:
+        """`to_input(offset)` given i, the index of the last piece starting at or before it."""
+        if not self.clean_starts:
+            return 0
+        if i < 0:
+            return self.input_starts[0]
+        rel = offset - self.clean_starts[i]
+        if rel <= self.lengths[i]:
+            return self.input_starts[i] + rel
+        return self.input_starts[i] + self.lengths[i]
+
+    def _piece_start(self, i: int) -> int:
+        """Input start of piece i (the input end of the last piece when there is none)."""
+        if i < len(self.input_starts):
+            return self.input_starts[i]
+        return self.input_starts[-1] + self.lengths[-1] if self.input_starts else 0
 
     def _in_separator(self, offset: int) -> bool:
         i = bisect.bisect_right(self.clean_starts, offset) - 1
@@ -99,6 +120,9 @@ class CleanView:
 
 def merge_spans(spans: list[Span], new: list[Span]) -> list[Span]:
     """Add `new` spans to sorted, non-overlapping `spans`; earlier reasons win on overlap."""
+    fast = _merge_disjoint(spans, new)
+    if fast is not None:
+        return fast
     out = list(spans)
     for sp in sorted(new, key=lambda s: (s.start, s.end)):
         if sp.end <= sp.start:
@@ -124,6 +148,54 @@ def merge_spans(spans: list[Span], new: list[Span]) -> list[Span]:
                 continue  # a placeholder only replaces its whole span, never a fragment
             bisect.insort(out, Span(a, b, sp.reason, sp.repl), key=lambda s: s.start)
     return out
+
+
+def _merge_disjoint(spans: list[Span], new: list[Span]) -> list[Span] | None:
+    """`merge_spans` in one sweep for the usual case, else None: `new` plain (no `repl`),
+    non-empty and pairwise disjoint, `spans` non-empty and disjoint. Then no new span touches
+    another, so each one is just cut around the existing spans it overlaps, and the pieces are
+    the same maximal intervals the general loop gives (it inserts one span at a time, with a
+    list rebuild and a sorted insert each)."""
+    order = sorted(new, key=_start_end)
+    prev = -1
+    for sp in order:
+        if sp.repl is not None or sp.end <= sp.start or sp.start < prev:
+            return None
+        prev = sp.end
+    prev = -1
+    for sp in spans:
+        if sp.end <= sp.start or sp.start < prev:
+            return None
+        prev = sp.end
+    pieces: list[Span] = []
+    n = len(spans)
+    i = 0
+    for sp in order:
+        a, b = sp.start, sp.end
+        while i < n and spans[i].end <= a:
+            i += 1
+        pos = a
+        j = i
+        while j < n and spans[j].start < b:
+            if spans[j].start > pos:
+                pieces.append(Span(pos, spans[j].start, sp.reason))
+            pos = max(pos, spans[j].end)
+            j += 1
+        if pos == a and j == i:
+            pieces.append(sp)  # untouched: the span itself (immutable, equal to a copy)
+        elif pos < b:
+            pieces.append(Span(pos, b, sp.reason))
+    if not spans:
+        return pieces
+    return sorted(spans + pieces, key=_start)
+
+
+def _start_end(s: Span) -> tuple[int, int]:
+    return s.start, s.end
+
+
+def _start(s: Span) -> int:
+    return s.start
 
 
 @dataclass(slots=True)
@@ -158,7 +230,11 @@ class Document:
 
     def remove_many(self, spans: list[Span]) -> None:
         n = len(self.text)
-        spans = [Span(max(0, s.start), min(n, s.end), s.reason, s.repl) for s in spans]
+        # clamped to the text (a span already inside it is kept as it is: spans are immutable)
+        spans = [
+            s if s.start >= 0 and s.end <= n else Span(max(0, s.start), min(n, s.end), s.reason, s.repl)
+            for s in spans
+        ]
         self.removed = merge_spans(self.removed, spans)
         self._view = None
 
@@ -169,10 +245,11 @@ class Document:
     def remove_clean_many(self, spans: list[tuple[int, int, str]]) -> None:
         view = self.clean_view()
         out: list[Span] = []
+        starts = [s.start for s in self.removed]
         for start, end, reason in spans:
             s, e = view.to_input_span(start, end)
             # a cleaned interval may cover earlier cuts: remove only the kept pieces inside it
-            for ks, ke in kept_intervals_within(self.removed, s, e):
+            for ks, ke in _kept_within(self.removed, starts, s, e):
                 out.append(Span(ks, ke, reason))
         self.remove_many(out)
 
@@ -254,9 +331,13 @@ class Document:
 
 def kept_intervals_within(removed: list[Span], start: int, end: int) -> list[tuple[int, int]]:
     """Parts of [start, end) not already covered by `removed` (sorted, non-overlapping)."""
+    return _kept_within(removed, [s.start for s in removed], start, end)
+
+
+def _kept_within(removed: list[Span], starts: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """`kept_intervals_within` given the starts of `removed` (built once per batch of cuts)."""
     out = []
     pos = start
-    starts = [s.start for s in removed]
     i = max(0, bisect.bisect_right(starts, start) - 1)
     while i < len(removed) and removed[i].start < end:
         sp = removed[i]

@@ -19,6 +19,7 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from typing import ClassVar
 
 import numpy as np
@@ -26,8 +27,7 @@ import numpy as np
 from sia.record import Document
 from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
 from sia.repair.langdata import doc_langs, markers
-from sia.repair.pagewords import prime
-from sia.repair.spans import merge_gaps
+from sia.repair.pagewords import PageWords, derive_words, prime
 from sia.stage import register
 
 MODEL_PATH = resources.files("sia.repair") / "data" / "boilerplate_model.json"
@@ -75,7 +75,7 @@ class Model:
     ) -> list[np.ndarray]:
         """`predict` for a batch of pages in one pass of matrix products (neighbourhoods and runs
         stop at page edges, so each page gets what it would get alone)."""
-        nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+        nu = np.fromiter((len(pu.starts) for pu in pus), dtype=np.int64, count=len(pus))
         n = int(nu.sum())
         if n == 0:
             return [np.zeros(0) for _ in pus]
@@ -184,6 +184,31 @@ def _comment_phrases(lang: str) -> tuple[tuple[str, bool], ...]:
     return tuple(out.items())
 
 
+def _border_free(p: str) -> bool:
+    """No proper prefix of `p` is also its suffix: occurrences never overlap, so the scan from
+    one occurrence's end finds every occurrence."""
+    return all(p[:j] != p[-j:] for j in range(1, len(p)))
+
+
+@functools.cache
+def _comment_plan(lang: str) -> tuple[tuple[str, bool, int, int], ...]:
+    """`_comment_phrases` as a search plan, shortest first: (phrase, counted, base, offset). A
+    phrase that contains an earlier one (base >= 0, at `offset`; both border-free) occurs only
+    where that one does, so it is checked there instead of scanning the page again ("comment"
+    is part of a dozen English phrases)."""
+    phrases = sorted(_comment_phrases(lang), key=lambda x: len(x[0]))
+    out = []
+    for n, (ph, counted) in enumerate(phrases):
+        base, off = -1, 0
+        if _border_free(ph):
+            for m in range(n):
+                q = phrases[m][0]
+                if q in ph and _border_free(q) and (base < 0 or len(q) > len(phrases[base][0])):
+                    base, off = m, ph.index(q)
+        out.append((ph, counted, base, off))
+    return tuple(out)
+
+
 _HEAD_PREFIX_OK = frozenset(" \t([{#:0123456789")
 
 
@@ -195,22 +220,31 @@ def comment_section_start(
     It must be a short unit of its own (not a bullet of a share bar or menu: "• Comment"),
     come after at least `min_words_before` kept words (not a "Comments" link in the header),
     and a count word needs its number ("3 replies", not a sub-heading "Replies")."""
-    if not len(pu.units):
+    if not len(pu.starts):
         return None
     low = pu.text.lower()
     if len(low) != len(pu.text):
         return None
     hits = []  # (position, counted) of every phrase ending at a word end
-    for phrase, counted in _comment_phrases(lang or "en"):
-        pos = low.find(phrase)
-        while pos >= 0:
+    plan = _comment_plan(lang or "en")
+    occ: list[list[int]] = []  # each phrase's occurrences (what the scan below finds)
+    for phrase, counted, base, off in plan:
+        if base >= 0:
+            found = [q - off for q in occ[base] if q >= off and low.startswith(phrase, q - off)]
+        else:
+            found = []
+            pos = low.find(phrase)
+            while pos >= 0:
+                found.append(pos)
+                pos = low.find(phrase, pos + len(phrase))
+        occ.append(found)
+        for pos in found:
             end = pos + len(phrase)
             if end == len(low) or not low[end].isalnum():
                 hits.append((pos, counted))
-            pos = low.find(phrase, end)
     if not hits:  # the usual case: no arrays built
         return None
-    starts = np.fromiter((u.start for u in pu.units), dtype=np.int64, count=len(pu.units))
+    starts = pu.starts
     before = np.concatenate(([0.0], np.cumsum(pu.words * keep)))
     best: int | None = None
     for pos, counted in hits:
@@ -264,11 +298,26 @@ def boilerplate_cuts(
     return [(u.start, u.end) for u, k in zip(pu.units, keep.tolist()) if not k], p
 
 
+def unit_cuts(pu: PageUnits, cut: np.ndarray, reason: str) -> list[tuple[int, int, str]]:
+    """`merge_gaps(pu.text, [(start, end, reason) of each unit i < len(cut) with cut[i]])` by
+    arrays. Units are sorted, disjoint and trimmed, so a cut extended over its white space ends
+    at `pu.after`, at or before the next unit's start; two cuts join exactly when the second
+    starts there (only white space between them)."""
+    drop = np.flatnonzero(cut)
+    if not len(drop):
+        return []
+    s, a = pu.starts[drop], pu.after[drop]
+    new = np.ones(len(drop), dtype=bool)
+    new[1:] = s[1:] != a[:-1]
+    last = np.append(new[1:], True)
+    return list(zip(s[new].tolist(), a[last].tolist(), repeat(reason)))
+
+
 def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: float) -> list[np.ndarray]:
     """`keep_mask` of every page of a batch in one pass (no numpy calls per page)."""
     if not pus:
         return []
-    nu = np.fromiter((len(pu.units) for pu in pus), dtype=np.int64, count=len(pus))
+    nu = np.fromiter((len(pu.starts) for pu in pus), dtype=np.int64, count=len(pus))
     bounds = np.concatenate(([0], np.cumsum(nu)))
     first = np.zeros(int(bounds[-1]), dtype=bool)
     first[bounds[:-1][nu > 0]] = True
@@ -276,6 +325,29 @@ def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: fl
     firm = X[:, FEATURES.index("marker")] > 0
     keep = keep_mask(np.concatenate(probs), hi, lo, firm, first)
     return np.split(keep, bounds[1:-1])
+
+
+def _prefix_words(batch: list[Document], todo: list[int], max_chars: int = 5_000) -> list[PageWords | None]:
+    """Words of the input text's first `max_chars` characters (what the language guess reads) of
+    each page without a language, derived from the words of its clean text (just computed):
+    the two share every kept piece, so only the stretches around the cuts are split again."""
+    items, where = [], []
+    for k, i in enumerate(todo):
+        doc = batch[i]
+        if doc.lang:
+            continue
+        v = doc.clean_view()
+        pieces = [
+            (s, c, min(n, max_chars - s))
+            for c, s, n in zip(v.clean_starts, v.input_starts, v.lengths)
+            if n > 0 and s < max_chars
+        ]
+        items.append((v.text, doc.text[:max_chars], pieces))
+        where.append(k)
+    out: list[PageWords | None] = [None] * len(todo)
+    for k, pw in zip(where, derive_words(items)):
+        out[k] = pw
+    return out
 
 
 def _thresholds(model: Model, threshold: float | None, low: float | None) -> tuple[float, float]:
@@ -324,7 +396,9 @@ class Boilerplate:
         # page furniture left for this model, which was fitted on whole pages: leave it alone
         todo = [i for i, t in enumerate(texts) if t.strip() and batch[i].extras.get("html") != "main"]
         prime([texts[i] for i in todo])
-        langs = doc_langs([batch[i].lang for i in todo], [batch[i].text for i in todo])
+        langs = doc_langs(
+            [batch[i].lang for i in todo], [batch[i].text for i in todo], words=_prefix_words(batch, todo)
+        )
         model = load_model()
         hi, lo = _thresholds(model, self.threshold, self.low)
         pus = batch_units([texts[i] for i in todo], langs)
@@ -333,11 +407,9 @@ class Boilerplate:
         for i, lang, pu, keep in zip(todo, langs, pus, keeps):
             doc, text = batch[i], texts[i]
             head = comment_section_start(pu, keep, lang) if self.comments else None
-            units = pu.units if head is None else pu.units[:head]
-            cuts = [(u.start, u.end) for u, k in zip(units, keep.tolist()) if not k]
-            spans = merge_gaps(text, [(s, e, self.reason) for s, e in cuts])
+            spans = unit_cuts(pu, ~keep if head is None else ~keep[:head], self.reason)
             if head is not None:
-                spans.append((pu.units[head].start, len(text), self.comments_reason))
+                spans.append((int(pu.starts[head]), len(text), self.comments_reason))
             if spans:
                 doc.remove_clean_many(spans)
             doc.signals["boilerplate_frac"] = sum(e - s for s, e, _ in spans) / max(1, len(text))

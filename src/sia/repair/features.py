@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from dataclasses import dataclass
-from operator import itemgetter
+from dataclasses import dataclass, field
 
 import numpy as np
 import regex
 
 from sia.repair.langdata import markers, stopwords
 from sia.repair.pagewords import page_words, word_keys
-from sia.text.segment import SENTENCE, Segment, segment_with_blocks
+from sia.text.segment import FRAGMENT, SENTENCE, Segment, segment_arrays
 
 FEATURES = (
     "bias",
@@ -72,9 +71,11 @@ _SYMBOL_CHAR[[ord(c) for c in "©|»›•@#"]] = True
 _SYMBOL_WORDS_SPLIT = regex.compile(r"([hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b)")
 _SYMBOL_WORDS = regex.compile(r"[hH][tT][tT][pP][sSſ]?:|[wW][wW][wW]\.|\.[cC][oO][mM]\b")
 # code-point classes for `_symbol_word_starts`: 1 a `_SYMBOL_CHAR`, 2 ".", 4 ":"
+# (and 8 an ASCII digit, for the digit ratio: one scan of the batch finds all of them)
 _SYM_CLASS = _SYMBOL_CHAR.astype(np.uint8)
 _SYM_CLASS[ord(".")] |= 2
 _SYM_CLASS[ord(":")] |= 4
+_SYM_CLASS[ord("0") : ord("9") + 1] |= 8
 
 
 def _anyof(cp: np.ndarray, pos: np.ndarray, chars: str) -> np.ndarray:
@@ -187,10 +188,30 @@ def _stop_member(values: np.ndarray, lang: str) -> np.ndarray:
 
 @dataclass(slots=True)
 class PageUnits:
+    """A page's units (segments) and their features. The units are kept as offset arrays;
+    `spans` and `units` (`Segment` objects) are made on first use, since the stage needs only
+    the offsets and a page has thousands of units."""
+
     text: str
-    units: list[Segment]
+    starts: np.ndarray  # int64 start of each unit in `text`
+    ends: np.ndarray
+    sentence: np.ndarray  # bool: the unit is a sentence (else a fragment)
     X: np.ndarray  # (n_units, n_features)
     words: np.ndarray  # words per unit
+    after: np.ndarray  # first non-space position at or after each unit's end (or len(text))
+    _units: list[Segment] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of each unit, as `segment_spans` gives them."""
+        kinds = map((FRAGMENT, SENTENCE).__getitem__, self.sentence.tolist())
+        return list(zip(self.starts.tolist(), self.ends.tolist(), kinds))
+
+    @property
+    def units(self) -> list[Segment]:
+        if self._units is None:
+            self._units = list(map(_new_segment, self.spans))
+        return self._units
 
 
 def _window_mean(
@@ -238,26 +259,25 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     """`page_units` of every page of a batch, the numpy work done once over the whole batch (a
     page of a few hundred words would otherwise pay ~100 numpy calls of fixed cost)."""
     nd = len(texts)
-    sb = [segment_with_blocks(t, lg) for t, lg in zip(texts, langs)]
-    seg = [x[0] for x in sb]
-    nu = np.fromiter(map(len, seg), dtype=np.int64, count=nd)
-    # pages joined by NUL: no pattern below matches it, so nothing spans two pages
-    joined = "\x00".join(texts)
     tlen = np.fromiter(map(len, texts), dtype=np.int64, count=nd)
     doff = np.zeros(nd, dtype=np.int64)
     doff[1:] = np.cumsum(tlen[:-1] + 1)
+    # units of every page at once, in offsets of the pages joined by one character (a line break
+    # there, which ends every segment; a NUL below, which no pattern matches)
+    us, ue, is_sent, bstart, _, after = segment_arrays("\n".join(texts), langs, doff)
+    joined = "\x00".join(texts)
+    udoc = np.searchsorted(doff, us, side="right") - 1
+    nu = np.bincount(udoc, minlength=nd)
     out: list[PageUnits] = []
-    n = int(nu.sum())
+    n = len(us)
     if n == 0:
-        return [PageUnits(t, [], np.zeros((0, len(FEATURES))), np.zeros(0)) for t in texts]
+        z = np.zeros(0, dtype=np.int64)
+        return [
+            PageUnits(t, z, z, z.astype(bool), np.zeros((0, len(FEATURES))), np.zeros(0), z) for t in texts
+        ]
     ufirst = np.zeros(nd + 1, dtype=np.int64)
     ufirst[1:] = np.cumsum(nu)
-    udoc = np.repeat(np.arange(nd), nu)
-    # columns of the (start, end, kind) tuples by C-level maps (no Python code per unit)
-    flat = [x for sp in seg for x in sp]
-    us = np.fromiter(map(itemgetter(0), flat), dtype=np.int64, count=n) + doff[udoc]
-    ue = np.fromiter(map(itemgetter(1), flat), dtype=np.int64, count=n) + doff[udoc]
-    sentence = np.fromiter(map(SENTENCE.__eq__, map(itemgetter(2), flat)), dtype=np.float64, count=n)
+    sentence = is_sent.astype(np.float64)
     # words
     pws = [page_words(t) for t in texts]
     nwd = np.fromiter((len(p.starts) for p in pws), dtype=np.int64, count=nd)
@@ -292,7 +312,6 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
             (c.isupper() or c.islower() for c in firsts), dtype=np.float64, count=len(firsts)
         )
     wlen = (we - ws).astype(np.float64)
-    digit_cum = np.concatenate(([0], np.cumsum((cp >= 48) & (cp <= 57))))
     a = np.searchsorted(ws, us)
     b = np.searchsorted(ws, ue)
     nw = (b - a).astype(np.float64)
@@ -309,10 +328,6 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     stop_d = stop / safe
     ustops = has_stops[udoc]
     # blocks: which line each unit sits in
-    nbl = np.fromiter((len(x[1]) for x in sb), dtype=np.int64, count=nd)
-    bl_flat = [b for x in sb for b in x[1]]
-    bstart = np.fromiter(map(itemgetter(0), bl_flat), dtype=np.int64, count=len(bl_flat))
-    bstart += np.repeat(doff, nbl)
     bidx = np.searchsorted(bstart, us, side="right") - 1
     nb = len(bstart)
     bwords = np.bincount(bidx, weights=nw, minlength=nb)
@@ -346,8 +361,10 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     marker[mark_i] = 1.0
     rep[rep_i] = 1.0
     # symbols and bullets: one pass over the batch, then per-unit counts by position
-    sym_at = np.flatnonzero(_SYM_CLASS[np.minimum(cp, 0xFFFF)])
+    sym_at = np.flatnonzero(_SYM_CLASS.take(cp, mode="clip"))  # clip: above U+FFFF, no class
     sym_cls = _SYM_CLASS[cp[sym_at]]
+    digit_at = sym_at[(sym_cls & 8) != 0]
+    sym_at, sym_cls = sym_at[sym_cls != 8], sym_cls[sym_cls != 8]
     sym_char = sym_at[(sym_cls & 1) != 0]
     words_at = _symbol_word_starts(joined, cp, sym_at[(sym_cls & 2) != 0], sym_at[(sym_cls & 4) != 0])
     sym_pos = np.sort(np.concatenate((sym_char, words_at)))
@@ -362,7 +379,7 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     usl = us.tolist()
     dig = [m.start() for m in _BULLET_DIGIT.finditer(firsts_u)]
     bullet[[i for i in dig if _BULLET.match(joined, usl[i])]] = 1.0
-    digits = (digit_cum[ue] - digit_cum[us]) / np.maximum(ue - us, 1)
+    digits = (np.searchsorted(digit_at, ue) - np.searchsorted(digit_at, us)) / np.maximum(ue - us, 1)
     # sentence-likeness of a unit on its own, for context and the main run
     good = (sentence > 0) & (nw >= 6) & ((stop_d >= 0.15) | ~ustops)
     gscore = np.where(good, nw, np.where(nw >= 3, -0.5 * nw, -1.0))
@@ -410,10 +427,10 @@ def batch_units(texts: list[str], langs: list[str | None]) -> list[PageUnits]:
     cw = cwg[1:] - cwg[lo_lim]  # words up to and including the unit, within its page
     end_main = np.where(umb > 0, cwg[lo_lim + umb] - cwg[lo_lim], 0.0)
     X[:, 26] = np.log1p(np.maximum(0.0, cw - nw - end_main)) * (idx >= umb)
+    ps, pe, pa = us - doff[udoc], ue - doff[udoc], after - doff[udoc]
     for d, t in enumerate(texts):
         u0, u1 = int(ufirst[d]), int(ufirst[d + 1])
-        units = list(map(_new_segment, seg[d]))
-        out.append(PageUnits(t, units, X[u0:u1], nw[u0:u1]))
+        out.append(PageUnits(t, ps[u0:u1], pe[u0:u1], is_sent[u0:u1], X[u0:u1], nw[u0:u1], pa[u0:u1]))
     return out
 
 

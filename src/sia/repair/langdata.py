@@ -116,12 +116,17 @@ def _guess_prefix(prefix: str) -> str | None:
     return guess
 
 
-def doc_langs(langs: list[str | None], texts: list[str], max_chars: int = 5_000) -> list[str | None]:
-    """`doc_lang` for a batch: the guesses for all pages without a language in one numpy pass."""
+def doc_langs(
+    langs: list[str | None], texts: list[str], max_chars: int = 5_000, words: list[Any] | None = None
+) -> list[str | None]:
+    """`doc_lang` for a batch: the guesses for all pages without a language in one numpy pass.
+    `words`: where the caller has them, the `PageWords` of a text's first `max_chars` characters
+    (None where not: those are split here)."""
     out: list[str | None] = [lg.split("_")[0].split("-")[0] if lg else None for lg in langs]
     todo = [i for i, lg in enumerate(langs) if not lg]
     if todo:
-        for i, g in zip(todo, guess_langs([texts[i][:max_chars] for i in todo])):
+        known = [words[i] for i in todo] if words is not None else None
+        for i, g in zip(todo, guess_langs([texts[i][:max_chars] for i in todo], words=known)):
             out[i] = g
     return out
 
@@ -143,19 +148,35 @@ def _ragged(first: np.ndarray, lens: np.ndarray) -> np.ndarray:
     return np.repeat(first, lens) + (np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
 
 
-def guess_langs(prefixes: list[str], max_words: int = 1500) -> list[str | None]:
+def guess_langs(
+    prefixes: list[str], max_words: int = 1500, words: list[Any] | None = None
+) -> list[str | None]:
     """`guess_lang(split_words(p.lower()))[0]` of every prefix, all at once: words by key (the same
-    words and keys as `sia.repair.pagewords`), the per-language sums as one `bincount`."""
+    words and keys as `sia.repair.pagewords`), the per-language sums as one `bincount`. `words`:
+    a prefix's `PageWords` where the caller already has them (split lower-cased), else None."""
     from sia.dedup.hashing import batch_words
 
     _, indptr, cols, lens, langs = _stopword_index()
     skeys, srow = _stopword_keys()
     nd, nl = len(prefixes), len(langs)
-    bw = batch_words([p.lower() for p in prefixes], lower=False)
-    off = np.concatenate(([0], np.cumsum(bw.counts)))
-    keep = np.arange(len(bw.hashes)) - off[bw.doc] < max_words
-    h, d = bw.hashes[keep], bw.doc[keep]
-    nwords = np.minimum(bw.counts, max_words)
+    need = [k for k in range(nd) if words is None or words[k] is None]
+    if len(need) == nd:
+        bw = batch_words([p.lower() for p in prefixes], lower=False)
+        hashes, doc, counts = bw.hashes, bw.doc, bw.counts
+    else:
+        parts: list[Any] = [None if w is None else w.keys for w in words or []]
+        if need:
+            bw = batch_words([prefixes[k].lower() for k in need], lower=False)
+            first = np.concatenate(([0], np.cumsum(bw.counts))).tolist()
+            for j, k in enumerate(need):
+                parts[k] = bw.hashes[first[j] : first[j + 1]]
+        counts = np.fromiter(map(len, parts), dtype=np.int64, count=nd)
+        hashes = np.concatenate(parts) if nd else np.zeros(0, dtype=np.uint64)
+        doc = np.repeat(np.arange(nd), counts)
+    off = np.concatenate(([0], np.cumsum(counts)))
+    keep = np.arange(len(hashes)) - off[doc] < max_words
+    h, d = hashes[keep], doc[keep]
+    nwords = np.minimum(counts, max_words)
     # needles in order: the binary searches then walk the large table in order (~3x faster)
     order = np.argsort(h)
     i = np.empty(len(h), dtype=np.int64)

@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 from sia.record import Document
-from sia.repair.pagewords import page_words, prime
+from sia.repair.pagewords import kept_pieces, page_words, prime, prime_cut
 from sia.repair.spans import merge_gaps
 from sia.stage import register
 
@@ -111,9 +111,16 @@ class Repeats:
     def process(self, batch: list[Document]) -> list[Document]:
         texts = [doc.clean_text for doc in batch]
         prime(texts)
+        cut = []
         for doc, text in zip(batch, texts):
             spans = find_repeats(text, self.min_words)
             if spans:
+                before = doc.clean_view()
                 doc.remove_clean_many(merge_gaps(text, [(s, e, self.reason) for s, e in spans]))
+                pieces = kept_pieces(before, doc.clean_view())
+                if pieces is not None:
+                    cut.append((text, doc.clean_text, pieces))
             doc.signals["repeated_frac"] = sum(e - s for s, e in spans) / max(1, len(text))
+        # the next stage (`boilerplate`) needs the words of the cut texts: derive them from these
+        prime_cut(cut)
         return batch

@@ -131,8 +131,13 @@ def month_words() -> frozenset[str]:
 
 def _flags(text: str) -> np.ndarray:
     """`_FLAGS` of every character of `text`."""
+    return _flags_cp(text)[0]
+
+
+def _flags_cp(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(`_flags`, code points) of `text`."""
     cp = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    return _FLAGS[np.minimum(cp, 0xFFFF)]
+    return _FLAGS.take(cp, mode="clip"), cp  # clip: above U+FFFF reads U+FFFF (no flag)
 
 
 def blocks(text: str, flags: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -145,9 +150,11 @@ def blocks(text: str, flags: np.ndarray | None = None) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
-def _block_arrays(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`blocks` as arrays of starts and ends, from the text's `_flags`."""
-    ns = np.flatnonzero((f & _F_SPACE) == 0)
+def _block_arrays(f: np.ndarray, ns: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`blocks` as arrays of starts and ends, from the text's `_flags` (and its non-space
+    positions `ns`, when known)."""
+    if ns is None:
+        ns = np.flatnonzero((f & _F_SPACE) == 0)
     if not len(ns):
         return ns, ns
     line = np.cumsum((f & _F_NL) != 0)[ns]
@@ -157,20 +164,48 @@ def _block_arrays(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends
 
 
-def _end_spans(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The spans of `_END_RE.finditer(text)` from the text's `_flags`: a match is a maximal run of
-    one terminal set (a run of another set starts a new match), then the closers right after it."""
-    term = f & _F_END
-    t = np.flatnonzero(term)
+def _blocks_from_runs(
+    f: np.ndarray, sp: np.ndarray, rs: np.ndarray, re_: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_block_arrays` from the white-space positions `sp` and their runs [rs, re_): two blocks
+    are separated by a run holding a line break (and the text's edges by its first and last
+    runs), so only white space is looked at, not every character."""
+    size = len(f)
+    if not len(sp):
+        z = np.zeros(1 if size else 0, dtype=np.int64)
+        return z, z + size
+    rid = np.cumsum(np.concatenate(([True], sp[1:] != sp[:-1] + 1))) - 1  # run of each space
+    bnd = np.zeros(len(rs), dtype=bool)
+    bnd[rid[(f[sp] & _F_NL) != 0]] = True
+    bnd[0] |= rs[0] == 0
+    bnd[-1] |= re_[-1] == size
+    starts = re_[bnd & (re_ < size)]
+    ends = rs[bnd & (rs > 0)]
+    if rs[0] > 0:
+        starts = np.concatenate(([0], starts))
+    if re_[-1] < size:
+        ends = np.concatenate((ends, [size]))
+    return starts, ends
+
+
+def _end_spans(f: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The spans of `_END_RE.finditer(text)` from the text's `_flags`, as (starts, ends, ends of
+    the terminal run without its closers): a match is a maximal run of one terminal set (a run
+    of another set starts a new match), then the closers right after it."""
+    return _end_spans_at(f, np.flatnonzero(f & _F_END), np.flatnonzero(f & _F_CLOSE))
+
+
+def _end_spans_at(f: np.ndarray, t: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_end_spans` from the positions of terminals `t` and of closers `c`."""
     if not len(t):
-        return t, t
-    g = term[t]
+        return t, t, t
+    g = f[t] & _F_END
     first = np.ones(len(t), dtype=bool)
     first[1:] = (t[1:] != t[:-1] + 1) | (g[1:] != g[:-1])
     last = np.ones(len(t), dtype=bool)
     last[:-1] = first[1:]
     starts, ends = t[first], t[last] + 1
-    c = np.flatnonzero(f & _F_CLOSE)
+    run_ends = ends
     if len(c):
         # closers after a run form a run of their own starting right at its end
         cfirst = np.ones(len(c), dtype=bool)
@@ -180,7 +215,10 @@ def _end_spans(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         crun_end = (c[clast] + 1)[np.cumsum(cfirst) - 1]
         k = np.minimum(np.searchsorted(c, ends), len(c) - 1)
         ends = np.where(c[k] == ends, crun_end[k], ends)
-    return starts, ends
+    return starts, ends, run_ends
+
+
+_OPENERS = "(\"'„“«‘["
 
 
 def _is_end(
@@ -205,7 +243,15 @@ def _is_end(
     s = m_start
     while s > 0 and not text[s - 1].isspace():
         s -= 1
-    tok = text[s:m_start].lstrip("(\"'„“«‘[")
+    return _dot_is_end(text, s, m_start, n, block_end, keep, fin)
+
+
+def _dot_is_end(
+    text: str, tok_start: int, m_start: int, n: int, block_end: int, keep: frozenset[str], fin: frozenset[str]
+) -> bool:
+    """Rule 3 for a single "." at `m_start` that is followed by white space and then by the
+    non-lower-case character at `n`: the token it closes (from `tok_start`) decides."""
+    tok = text[tok_start:m_start].lstrip(_OPENERS)
     if not tok:
         return True
     dotted = tok + "."
@@ -264,9 +310,12 @@ class _Seps:
 
     __slots__ = ("cand", "cand_list")
 
-    def __init__(self, flags: np.ndarray) -> None:
-        ws = (flags & _F_WS) != 0
-        self.cand = np.flatnonzero(((flags[1:-1] & _F_SEP) != 0) & ws[:-2] & ws[2:]) + 1
+    def __init__(self, flags: np.ndarray, at: np.ndarray | None = None) -> None:
+        """`at`: the positions of separator characters, when known."""
+        if at is None:
+            at = np.flatnonzero(flags & _F_SEP)
+        at = at[(at > 0) & (at < len(flags) - 1)]
+        self.cand = at[((flags[at - 1] & flags[at + 1]) & _F_WS) != 0]
         self.cand_list: list[int] = self.cand.tolist()
 
     def near_many(self, s: np.ndarray, e: np.ndarray) -> list[bool]:
@@ -302,12 +351,14 @@ def segment_spans(text: str, lang: str | None = None) -> list[tuple[int, int, st
 def segment_with_blocks(
     text: str, lang: str | None = None
 ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
-    """(`segment_spans`, `blocks`) from one pass: the features need both."""
+    """(`segment_spans`, `blocks`) from one pass: the features need both. One text at a time:
+    a loop over its candidate ends, with few numpy calls (a short document pays little fixed
+    cost); `segment_arrays` gives the same for a batch of pages."""
     keep, fin = abbreviations(lang)
     out: list[tuple[int, int, str]] = []
     flags = _flags(text)
     seps = _Seps(flags)
-    es, ee = _end_spans(flags)
+    es, ee, _ = _end_spans(flags)
     nends = len(es)
     short = 4 * LONG_RUN_WORDS
     bsa, bea = _block_arrays(flags)
@@ -357,6 +408,123 @@ def segment_with_blocks(
                 _add(text, pos, be, out)
     out.extend(zip(bsl[prev:], bel[prev:], repeat(FRAGMENT)))
     return out, list(zip(bsl, bel))
+
+
+def segment_arrays(
+    text: str, langs: list[str | None], page_starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Segments of `text` as arrays (starts, ends, is-sentence), its blocks (starts, ends), and
+    after each segment the first non-space position of its page (or the page's end): where a cut
+    of the segment together with the white space after it ends.
+
+    `text` is one page, or several joined by "\\n" (page i, in language ``langs[i]``, starting
+    at ``page_starts[i]``): a line break ends every block, candidate end and segment, and the
+    token before a dot stops at white space, so each page gets exactly what it gets alone, and
+    a batch pays the fixed cost of the numpy calls once. Every rule but the token look-up of
+    rule 3 is decided by arrays over all candidate ends at once; Python runs only for that
+    look-up, for blocks with a menu separator and for long fragments (`_add`)."""
+    f, cp = _flags_cp(text)
+    size = len(f)
+    sp = np.flatnonzero(f & _F_SPACE)
+    # white-space runs [rs, re_)
+    brk = sp[1:] != sp[:-1] + 1
+    rs = sp[np.concatenate(([True], brk))] if len(sp) else sp
+    re_ = sp[np.concatenate((brk, [True]))] + 1 if len(sp) else sp
+
+    def skip(x: np.ndarray) -> np.ndarray:
+        """First non-space position at or after each x (x inside a run: the run's end)."""
+        if not len(rs):
+            return x
+        i = np.maximum(np.searchsorted(rs, x, side="right") - 1, 0)
+        return np.where((rs[i] <= x) & (x < re_[i]), re_[i], x)
+
+    bsa, bea = _blocks_from_runs(f, sp, rs, re_)
+    if not len(bsa):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0, dtype=bool), z, z, z
+    rare = np.flatnonzero(f & (_F_END | _F_CLOSE | _F_SEP))
+    rf = f[rare]
+    seps = _Seps(f, rare[(rf & _F_SEP) != 0])
+    bsep = np.array(seps.near_many(bsa, bea), dtype=bool)
+    es, ee, te = _end_spans_at(f, rare[(rf & _F_END) != 0], rare[(rf & _F_CLOSE) != 0])
+    accept = np.zeros(len(es), dtype=bool)
+    bk = np.searchsorted(bsa, es, side="right") - 1  # each candidate's block (it lies inside one)
+    if len(es):
+        be_k = bea[bk]
+        cjk = (f[es] & _F_END2) != 0  # rule 1
+        at_end = ee >= be_k
+        glued = ~at_end & ((f[np.minimum(ee, size - 1)] & _F_SPACE) == 0)  # rule 2
+        # next visible character (inside the block when the end is not at its end)
+        n = np.where(at_end, es, skip(np.minimum(ee, size - 1)))
+        nxt = cp[n].tobytes().decode("utf-32-le", errors="surrogatepass")
+        lower = np.fromiter(map(str.islower, nxt), dtype=bool, count=len(nxt))
+        spaced = ~cjk & ~at_end & ~glued & ~lower
+        dot = (te - es == 1) & (cp[es] == 46)
+        accept = cjk | at_end | (spaced & ~dot)
+        chk = np.flatnonzero(spaced & dot)
+        if len(chk):
+            k = np.searchsorted(sp, es[chk]) - 1
+            tok0 = np.where(k >= 0, sp[np.maximum(k, 0)] + 1, 0)
+            page = np.searchsorted(page_starts, es[chk], side="right") - 1
+            abbr = [abbreviations(lg) for lg in langs]
+            accept[chk] = [
+                _dot_is_end(text, t0, ms, nn, bend, *abbr[pg])
+                for t0, ms, nn, bend, pg in zip(
+                    tok0.tolist(), es[chk].tolist(), n[chk].tolist(), be_k[chk].tolist(), page.tolist()
+                )
+            ]
+    acc = np.flatnonzero(accept)
+    a_blk, a_end = bk[acc], ee[acc]
+    # blocks without a separator: a sentence up to each accepted end, from the first non-space
+    # character after the previous one (or the block start); the rest of the block is a tail
+    plain_a = ~bsep[a_blk]
+    p_blk, p_end = a_blk[plain_a], a_end[plain_a]
+    firsts = np.ones(len(p_blk), dtype=bool)
+    firsts[1:] = p_blk[1:] != p_blk[:-1]
+    prev = np.where(firsts, bsa[p_blk], np.concatenate(([0], p_end[:-1])))
+    sent_s = skip(prev)
+    lasts = np.ones(len(p_blk), dtype=bool)
+    lasts[:-1] = firsts[1:]
+    rest = bsa.copy()
+    rest[p_blk[lasts]] = p_end[lasts]
+    tail_b = np.flatnonzero(~bsep & (rest < bea))
+    tail_s = skip(rest[tail_b])
+    tail_e = bea[tail_b]
+    # a tail is one unit unless it is long (`_add` may cut it); its kind from its last character,
+    # unless that is a closer (`_kind` looks past closers)
+    last_f = f[tail_e - 1]
+    easy = (tail_e - tail_s < 4 * LONG_RUN_WORDS) & ((last_f & _F_CLOSE) == 0)
+    out: list[tuple[int, int, str]] = []
+    for ts, te_ in zip(tail_s[~easy].tolist(), tail_e[~easy].tolist()):
+        _add(text, ts, te_, out)
+    # blocks with a separator: the plain loop, `_emit` splitting at separators
+    sep_b = np.flatnonzero(bsep)
+    if len(sep_b):
+        s_blk, s_end = a_blk[~plain_a].tolist(), a_end[~plain_a].tolist()
+        j = 0
+        for b, bs, be in zip(sep_b.tolist(), bsa[sep_b].tolist(), bea[sep_b].tolist()):
+            pos = bs
+            while j < len(s_blk) and s_blk[j] == b:
+                me = s_end[j]
+                j += 1
+                _emit(text, pos, me, out, seps)
+                pos = me
+            if pos < be:
+                _emit(text, pos, be, out, seps)
+    starts = np.concatenate((sent_s, tail_s[easy], np.array([o[0] for o in out], dtype=np.int64)))
+    ends = np.concatenate((p_end, tail_e[easy], np.array([o[1] for o in out], dtype=np.int64)))
+    sent = np.concatenate(
+        (
+            np.ones(len(sent_s), dtype=bool),
+            (last_f[easy] & _F_END) != 0,
+            np.array([o[2] == SENTENCE for o in out], dtype=bool),
+        )
+    )
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], ends[order]
+    page_end = np.append(page_starts[1:] - 1, size)[np.searchsorted(page_starts, starts, side="right") - 1]
+    after = np.minimum(skip(ends), page_end)
+    return starts, ends, sent[order], bsa, bea, after
 
 
 def segment(text: str, lang: str | None = None) -> list[Segment]:
