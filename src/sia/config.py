@@ -50,6 +50,12 @@ class RunConfig:
     lang: str = ""  # expected language(s), comma separated; "" accepts any
     max_doc_chars: int = 20_000_000
     work_dir: str = ""  # staging folder for an fsspec-URL output ("" → $SIA_WORK_DIR or the temp dir)
+    shard_bytes: int = 256 * 2**20  # uncompressed JSONL / txt-lines files larger than this are
+    # read as several shards (byte ranges cut at line starts); 0: one shard per file
+
+    def validate(self) -> None:
+        if self.shard_bytes < 0:
+            raise ValueError(f"shard_bytes: must be >= 0, got {self.shard_bytes}")
 
 
 @dataclass

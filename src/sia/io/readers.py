@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from sia.io.errors import ReadError
-from sia.io.streams import TruncatedStream, chunks, lines, open_binary
+from sia.io.streams import TruncatedStream, chunks, line_range, lines, open_binary
 from sia.record import Document
 
 Item = Document | ReadError
@@ -30,6 +30,24 @@ class ReadOptions:
     max_doc_chars: int = 20_000_000
     html: str = "main"  # WARC HTML: "main" (main content, all text when none found) or "text"
     records: bool = False  # input is sia output: rebuild full records (for `sia dedup`)
+
+
+@dataclass(frozen=True)
+class LineRange:
+    """A byte range [start, end) of an uncompressed line-based file: its lines are those that
+    start in it (`sia.io.streams.line_range`); `first_line` is how many lines of the file come
+    before its first one, so line numbers (in ids and errors) stay those of the whole file."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+def _lines(path: str, span: LineRange | None) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number in the file, line) for the whole file or for one range of it."""
+    if span is None:
+        return enumerate(lines(path), start=1)
+    return enumerate(line_range(path, span.start, span.end), start=span.first_line + 1)
 
 
 def _base(path: str) -> str:
@@ -98,11 +116,11 @@ def _checked(item: Item, path: str, where: str, opts: ReadOptions) -> list[Item]
     return [*errs, item]
 
 
-def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
+def read_jsonl(path: str, opts: ReadOptions, span: LineRange | None = None) -> Iterator[Item]:
     base = _base(path)
-    n = 0
+    n = span.first_line if span else 0
     try:
-        for n, raw in enumerate(lines(path), start=1):
+        for n, raw in _lines(path, span):
             where = f"line {n}"
             if not raw.strip():
                 continue
@@ -126,16 +144,16 @@ def read_jsonl(path: str, opts: ReadOptions) -> Iterator[Item]:
         yield ReadError(path, f"after line {n}", "truncated", str(e))
     except OSError as e:
         yield ReadError(path, f"after line {n}", "unreadable", str(e))
-    if n == 0:
+    if n == 0 and span is None:  # a range is never a whole empty file (empty files are not split)
         yield ReadError(path, "", "empty_file", "the file holds no records")
 
 
-def read_txt(path: str, opts: ReadOptions) -> Iterator[Item]:
+def read_txt(path: str, opts: ReadOptions, span: LineRange | None = None) -> Iterator[Item]:
     base = _base(path)
     if opts.txt_lines:
-        n = 0
+        n = span.first_line if span else 0
         try:
-            for n, raw in enumerate(lines(path), start=1):
+            for n, raw in _lines(path, span):
                 where = f"line {n}"
                 s, errs = _decode(raw, path, where)
                 s, more = _clean_text(s.rstrip("\r"), path, where)
@@ -149,9 +167,11 @@ def read_txt(path: str, opts: ReadOptions) -> Iterator[Item]:
                 yield Document(id=f"{base}:{n}", text=s, source=path)
         except TruncatedStream as e:
             yield ReadError(path, f"after line {n}", "truncated", str(e))
-        if n == 0:
+        if n == 0 and span is None:
             yield ReadError(path, "", "empty_file", "the file is empty")
         return
+    if span is not None:
+        raise ValueError("a .txt file is split into line ranges only with txt_lines")
     parts: list[bytes] = []
     size = 0
     try:
@@ -207,11 +227,14 @@ def read_parquet(path: str, opts: ReadOptions) -> Iterator[Item]:
         yield ReadError(path, "", "unreadable", f"not a readable Parquet file: {e}")
 
 
-def read_file(path: str, fmt: str, opts: ReadOptions) -> Iterator[Item]:
+def read_file(path: str, fmt: str, opts: ReadOptions, span: LineRange | None = None) -> Iterator[Item]:
+    """Records of `path`, or with `span` only those of that line range (jsonl, txt lines)."""
     if fmt == "jsonl":
-        return read_jsonl(path, opts)
+        return read_jsonl(path, opts, span)
     if fmt == "txt":
-        return read_txt(path, opts)
+        return read_txt(path, opts, span)
+    if span is not None:
+        raise ValueError(f"{fmt} files are not split into line ranges")
     if fmt == "parquet":
         return read_parquet(path, opts)
     if fmt in ("warc", "wet"):

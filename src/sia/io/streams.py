@@ -110,3 +110,72 @@ def lines(path: str) -> Iterator[bytes]:
             start = nl + 1
     if pending:
         yield b"".join(pending)
+
+
+def line_range(path: str, start: int, end: int) -> Iterator[bytes]:
+    """Lines (without the newline) of an uncompressed file that *start* in bytes [start, end).
+
+    A line starts at byte 0 or right after a ``\\n``. Unless `start` is 0, reading begins at
+    ``start - 1`` and skips through the first newline found there, so a range whose start falls
+    exactly on a line start keeps that line and one falling inside a line leaves it to the range
+    before. The last line that starts before `end` is read to its end even past `end`. Ranges
+    ``[0, a), [a, b), …, [z, size)`` thus yield every line of the file exactly once, in order, as
+    `lines` would. One line is held at a time.
+    """
+    with open_binary(path) as raw:
+        base = max(start - 1, 0)  # absolute offset of the chunk being scanned
+        if base:
+            raw.seek(base)
+        skip = start > 0
+        line_start = base
+        pending: list[bytes] = []
+        for chunk in _plain_chunks(raw):
+            i = 0
+            if skip:
+                nl = chunk.find(b"\n")
+                if nl < 0:
+                    base += len(chunk)
+                    continue
+                skip = False
+                i = nl + 1
+                line_start = base + i
+            while True:
+                if not pending and line_start >= end:
+                    return
+                nl = chunk.find(b"\n", i)
+                if nl < 0:
+                    if i < len(chunk):
+                        pending.append(chunk[i:])
+                    break
+                piece = chunk[i:nl]
+                if pending:
+                    pending.append(piece)
+                    piece = b"".join(pending)
+                    pending = []
+                yield piece
+                i = nl + 1
+                line_start = base + i
+            base += len(chunk)
+        if pending:  # the last line, without a trailing newline
+            yield b"".join(pending)
+
+
+def count_newlines(path: str, start: int, end: int) -> int:
+    """How many ``\\n`` bytes an uncompressed file holds in [start, end) (bytes.count per chunk)."""
+    n = 0
+    with open_binary(path) as raw:
+        raw.seek(start)
+        left = end - start
+        while left > 0:
+            buf = raw.read(min(CHUNK, left))
+            if not buf:
+                break
+            n += buf.count(b"\n")
+            left -= len(buf)
+    return n
+
+
+def size_of(path: str) -> int:
+    """Size in bytes of a local path or fsspec URL."""
+    fs, p = fsspec.core.url_to_fs(path)
+    return int(fs.size(p))

@@ -1,7 +1,9 @@
 """The local executor: a process pool over input shards, deterministic and resumable.
 
-Shard ``i`` is input file ``i`` (inputs expanded and sorted, so numbering is stable); its outputs
-are ``OUT/kept/part-0000i``, ``OUT/rejected/part-0000i`` and ``OUT/errors/part-0000i.jsonl``, and
+Shard ``i`` is the ``i``-th input file, or byte range of a large uncompressed JSONL / txt-lines
+file (`sia.run.plan.plan_shards`; inputs expanded and sorted, ranges in file order, so numbering
+is stable and parts in name order hold the documents in input order); its outputs are
+``OUT/kept/part-0000i``, ``OUT/rejected/part-0000i`` and ``OUT/errors/part-0000i.jsonl``, and
 their content depends only on that shard and on corpus-stage state, never on which worker ran it
 or when. Every file is written under a temp name and renamed; a task's completion is marked by
 its last rename, so a rerun after ``kill -9`` skips finished tasks and redoes the rest.
@@ -28,11 +30,11 @@ from sia import __version__
 from sia.config import PipelineConfig, build_stages
 from sia.io import outfs
 from sia.io.errors import InputError, ReadError
-from sia.io.readers import ReadOptions, read_file
+from sia.io.readers import LineRange, ReadOptions, read_file
 from sia.io.writers import PartWriter, atomic_write_bytes
 from sia.record import Document
 from sia.report.stats import StatsAccumulator
-from sia.run.plan import Pass, plan_passes
+from sia.run.plan import Pass, Shard, number_lines, plan_passes, plan_shards
 from sia.run.store import read_batches, write_batches
 from sia.stage import ShardContext
 
@@ -53,6 +55,7 @@ class ShardJob:
     fmt: str
     out: str
     work: str
+    span: LineRange | None = None  # a byte range of `path` (None: the whole file)
 
 
 def ext_of(fmt: str) -> str:
@@ -101,7 +104,7 @@ def _read_batches(
 ) -> Iterator[list[Document]]:
     cfg = job.cfg
     batch: list[Document] = []
-    for item in read_file(job.path, job.fmt, _read_options(cfg)):
+    for item in read_file(job.path, job.fmt, _read_options(cfg), job.span):
         if isinstance(item, ReadError):
             if cfg.run.strict and item.action == "skipped":
                 raise StrictError(str(item))
@@ -277,8 +280,12 @@ class RunResult:
     shards: int
 
 
-def _fingerprint(cfg: PipelineConfig, files: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"sia": __version__, "config": asdict(cfg), "inputs": files}
+def _fingerprint(cfg: PipelineConfig, files: list[tuple[str, str]], shards: list[Shard]) -> dict[str, Any]:
+    fp: dict[str, Any] = {"sia": __version__, "config": asdict(cfg), "inputs": files}
+    ranges = [[s.path, s.span.start, s.span.end] for s in shards if s.span is not None]
+    if ranges:  # a split file that changed size is planned anew, so the run starts over
+        fp["ranges"] = ranges
+    return fp
 
 
 def prepare_output(
@@ -400,28 +407,33 @@ def run_pipeline(
 
     t0 = time.perf_counter()
     files = expand_inputs(inputs, cfg.input.format)
+    shards = plan_shards(files, cfg.run.shard_bytes, cfg.input.txt_lines)
     out = str(out) if outfs.is_url(out) else Path(out)
-    fp = _fingerprint(cfg, files)
+    fp = _fingerprint(cfg, files, shards)
     work_dir = work_dir or getattr(cfg.run, "work_dir", "") or os.environ.get("SIA_WORK_DIR") or None
     work = prepare_output(out, fp, resume, work_dir)
     sweep_temp_files(out, work)
     _CACHE.clear()
     stages = build_stages(cfg)
     passes = plan_passes(stages)
-    n = len(files)
+    n = len(shards)
     workers = cfg.run.workers or os.cpu_count() or 1
     workers = max(1, min(workers, n)) if not any(p.observe for p in passes) else max(1, workers)
     if str(out).startswith("memory://") and (workers > 1 or runner_factory is not None):
         raise InputError(f"{out}: memory:// is per process; use one worker of the local executor")
 
-    jobs_for = [
-        [ShardJob(cfg, p.index, i, n, path, fmt, str(out), str(work)) for i, (path, fmt) in enumerate(files)]
-        for p in passes
-    ]
     combine_numbers: dict[str, Any] = {}
     combine_seconds: dict[str, float] = {}
     runner = (runner_factory or LocalRunner)(workers, progress)
     try:
+        shards = number_lines(shards, runner.pmap, work / "line_ranges.json")
+        jobs_for = [
+            [
+                ShardJob(cfg, p.index, i, n, s.path, s.fmt, str(out), str(work), s.span)
+                for i, s in enumerate(shards)
+            ]
+            for p in passes
+        ]
         if progress is not None:
             already = sum(_done(j, passes) for jobs in jobs_for for j in jobs)
             progress.start_pass(n * len(passes), already)
@@ -462,6 +474,18 @@ def run_pipeline(
         "sia": __version__,
         "config": asdict(cfg),
         "inputs": [{"path": p, "format": f} for p, f in files],
+        "shards": n,
+        "line_ranges": [
+            {
+                "shard": i,
+                "path": s.path,
+                "start": s.span.start,
+                "end": s.span.end,
+                "first_line": s.span.first_line,
+            }
+            for i, s in enumerate(shards)
+            if s.span is not None
+        ],
         "versions": _versions(),
         "thresholds": _thresholds(stages),
         "wall_seconds": round(seconds, 3),
