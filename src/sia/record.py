@@ -62,15 +62,7 @@ class CleanView:
 
     def to_input(self, offset: int) -> int:
         """Input offset of cleaned-text offset `offset` (a separator maps to the cut's start)."""
-        if not self.clean_starts:
-            return 0
-        i = bisect.bisect_right(self.clean_starts, offset) - 1
-        if i < 0:
-            return self.input_starts[0]
-        rel = offset - self.clean_starts[i]
-        if rel <= self.lengths[i]:
-            return self.input_starts[i] + rel
-        return self.input_starts[i] + self.lengths[i]
+        return self._map(bisect.bisect_right(self.clean_starts, offset) - 1, offset)
 
     def to_input_span(self, start: int, end: int) -> tuple[int, int]:
         """Input interval covering cleaned interval [start, end)."""
