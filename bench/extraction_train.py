@@ -124,18 +124,57 @@ def stage_keep(pu, p: np.ndarray, high: float, low: float, lang: str | None) -> 
 RECALL_FLOOR = float(os.environ.get("SIA_RECALL_FLOOR", "0.96"))
 
 
-def main() -> None:
-    pages = load_pages()
-    samples = []  # (view, page index, PageUnits, y, gold)
-    for i, r in enumerate(pages):
+def page_samples(rows: list[dict], first: int = 0) -> list[tuple]:
+    """(view, page index, PageUnits, y, gold, lang) for both views of each page."""
+    out = []
+    for i, r in enumerate(rows, first):
         for view in ("text", "flat"):
             clean, lang = prepared(r[view])
             pu = page_units(clean, lang)
-            samples.append((view, i, pu, labels(pu, r["gold_text"]), r["gold_text"], lang))
+            out.append((view, i, pu, labels(pu, r["gold_text"]), r["gold_text"], lang))
+    return out
+
+
+def parse_args(argv: list[str] | None = None):
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--silver",
+        type=float,
+        default=0.0,
+        help="weight of silver-labelled pages (bench/silver_pages.py) relative to gold; 0: gold only",
+    )
+    ap.add_argument(
+        "--silver-cap",
+        type=float,
+        default=2000.0,
+        help="a silver page counts at most this many words (its unit weights are scaled down)",
+    )
+    ap.add_argument("--out", default=None, help="write the model here instead of the package data")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    pages = load_pages()
+    samples = page_samples(pages)
     dev = [s for s in samples if is_dev(s[1])]
-    X = np.concatenate([s[2].X for s in dev])
-    y = np.concatenate([s[3] for s in dev])
-    w = np.concatenate([np.maximum(s[2].words, 1) for s in dev])
+    train = list(dev)
+    weights = [np.maximum(s[2].words, 1).astype(float) for s in dev]
+    if args.silver > 0:
+        from silver_pages import load_silver
+
+        silver = page_samples(load_silver(), first=len(pages))
+        for s in silver:
+            ws = np.maximum(s[2].words, 1).astype(float)
+            ws *= args.silver * min(1.0, args.silver_cap / ws.sum())
+            train.append(s)
+            weights.append(ws)
+        print(f"silver: {len(silver) // 2} pages, weight {args.silver}, cap {args.silver_cap:g} words")
+    X = np.concatenate([s[2].X for s in train])
+    y = np.concatenate([s[3] for s in train])
+    w = np.concatenate(weights)
     mu = X.mean(0)
     sd = X.std(0) + 1e-6
     mu[0], sd[0] = 0.0, 1.0
@@ -144,7 +183,7 @@ def main() -> None:
     L2 = float(os.environ.get("SIA_L2", "1e-2"))
     w1 = fit_mlp(Z, y, w, hidden=H, l2=L2)
     Z2s = []
-    for s in dev:
+    for s in train:
         Zs = (s[2].X - mu) / sd
         Zs[:, 0] = 1.0
         p1 = 1 / (1 + np.exp(-np.clip(bp.apply_net(w1, Zs), -30, 30)))
@@ -174,8 +213,9 @@ def main() -> None:
     if best[0] == 0.0:  # recall floor unreachable on dev: take the best F1 outright
         best = fallback
     model = bp.Model(mu, sd, w1, w2, round(best[1], 3), round(best[2], 3))
-    bp.MODEL_PATH.parent.mkdir(exist_ok=True)
-    with open(str(bp.MODEL_PATH), "w") as f:
+    out = args.out or str(bp.MODEL_PATH)
+    __import__("pathlib").Path(out).parent.mkdir(exist_ok=True)
+    with open(out, "w") as f:
         json.dump(model.to_json(), f, indent=1)
     print("threshold", best)
 
