@@ -9,7 +9,18 @@ the benchmark's own output, with the command that reproduces it.
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["executor", "split", "segment", "extraction", "repair_speed", "langid", "quality", "dedup", "ray", "report"]
+ORDER = [
+    "executor",
+    "split",
+    "segment",
+    "extraction",
+    "repair_speed",
+    "langid",
+    "quality",
+    "dedup",
+    "ray",
+    "report",
+]
 
 HEADER = """# Benchmarks
 
