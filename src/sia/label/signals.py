@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, count
+from operator import itemgetter, not_
 from typing import Any
 
 import numpy as np
@@ -123,7 +123,10 @@ _NOSPACE_BLOCKS = (
     (0x16FE0, 0x18FFF), (0x1AFF0, 0x1B2FF), (0x1F200, 0x1F2FF), (0x20000, 0x3FFFF),
 )  # fmt: skip
 # ... plus U+001C..U+001F, the only characters str.split and the regex disagree on as whitespace
-_MAYBE_NOSPACE = re.compile("[\x1c-\x1f" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
+_NOSPACE_TABLE = np.zeros(0x110000, bool)
+_NOSPACE_TABLE[0x1C:0x20] = True
+for _a, _b in _NOSPACE_BLOCKS:
+    _NOSPACE_TABLE[_a : _b + 1] = True
 _PARA_RE = re.compile(r"\n{2,}")
 _LINES_RE = re.compile(r"\n+")
 # Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end.
@@ -176,11 +179,13 @@ def tokenize(
         edge_marks,
         attached_any,
     )
-    if _MAYBE_NOSPACE.search(text):
+    if _maybe_nospace(text):
         return full.findall(text)
     # A whitespace-delimited chunk of letters and digits only is one token whatever the switches;
     # str.split and str.isalnum run in C, so the regex only sees chunks holding punctuation
     # (tokens never span whitespace, and no rule looks past one). ~1.3x faster on real text.
+    # Runs of such plain chunks (~80 % of chunks) are copied as list slices: the loop below visits
+    # only the others.
     chunks = text.split()
     find = spaced.findall
     out: list[str] = []
@@ -194,10 +199,13 @@ def tokenize(
     if memo is None or len(memo) > _MEMO_MAX:
         memo = _CHUNK_MEMO[(spaced, abbreviations, elisions)] = {}
     get = memo.get
-    for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
-        if plain:
-            append(chunk)
-        elif chunk[-1] in tails and chunk[:-1].isalnum():
+    prev = 0
+    for i in compress(count(), map(not_, map(str.isalnum, chunks))):
+        if i > prev:
+            extend(chunks[prev:i])
+        prev = i + 1
+        chunk = chunks[i]
+        if chunk[-1] in tails and chunk[:-1].isalnum():
             append(chunk[:-1])
             append(chunk[-1])
         else:
@@ -205,7 +213,19 @@ def tokenize(
             if toks is None:
                 toks = memo[chunk] = _chunk_tokens(chunk, find, abbreviations, elisions)
             extend(toks)
+    if prev == 0:
+        return chunks
+    if prev < len(chunks):
+        extend(chunks[prev:])
     return out
+
+
+def _maybe_nospace(text: str) -> bool:
+    """Whether `text` may hold a character of a script written without spaces (or one of
+    U+001C..U+001F): a table lookup over the code points (~4x faster than a regex search)."""
+    if text.isascii():
+        return "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return bool(_NOSPACE_TABLE[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)].any())
 
 
 _CHUNK_MEMO: dict[tuple[Any, frozenset[str], tuple[str, ...]], dict[str, list[str]]] = {}
@@ -290,8 +310,21 @@ def token_arrays(token_lists: Sequence[list[str]]) -> TokenArrays:
     n = int(counts.sum())
     flat = list(chain.from_iterable(token_lists))
     h = np.fromiter(map(hash, flat), np.int64, n).view(np.uint64)
-    lens = np.fromiter(map(len, flat), np.int64, n)
-    cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
+    # lengths and first characters from the tokens joined by newlines (no token holds one): one
+    # encode and a vectorised search instead of two Python calls per token
+    cp_all = np.frombuffer("\n".join(flat).encode("utf-32-le", "surrogatepass"), np.uint32)
+    ends = np.flatnonzero(cp_all == 10)
+    if ends.size == n - 1 and n:
+        starts = np.empty(n, np.int64)
+        starts[0] = 0
+        starts[1:] = ends + 1
+        lens = np.empty(n, np.int64)
+        lens[:-1] = ends - starts[:-1]
+        lens[-1] = cp_all.size - starts[-1]
+        cps = cp_all[starts].astype(np.int64)
+    else:  # a token holding a newline (not made by `tokenize`)
+        lens = np.fromiter(map(len, flat), np.int64, n)
+        cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
     cls = _classes(cps) if n else np.zeros(0, np.uint8)
     no_letter = cls >= 2
     is_word = cls <= 2
