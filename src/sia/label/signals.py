@@ -414,24 +414,25 @@ def repetition_lines(text: str) -> dict[str, float]:
     }
 
 
-def _greedy_dup_mask(pos: list[int], gid: list[int], n: int) -> list[bool]:
+def _greedy_dup_hits(pos: list[int], gid: list[int], n: int) -> list[int]:
     """The anchor's left-to-right scan, visiting only positions whose n-gram occurs twice or more
     (every other position is a first and only occurrence: it can neither count nor matter later).
     A repeat counts its n words and skips the next n-1 positions, which are then not remembered
-    either -- exactly as the anchor does. Returns which of `pos` count."""
-    out = [False] * len(pos)
+    either -- exactly as the anchor does. Returns the positions of `pos` that count."""
+    hits: list[int] = []
+    hit = hits.append
     seen: set[int] = set()
+    add = seen.add
     nxt = -1
-    for j, p in enumerate(pos):
+    for p, g in zip(pos, gid, strict=True):
         if p < nxt:
             continue
-        g = gid[j]
         if g in seen:
-            out[j] = True
+            hit(p)
             nxt = p + n
         else:
-            seen.add(g)
-    return out
+            add(g)
+    return hits
 
 
 def ngram_fractions(
@@ -445,7 +446,7 @@ def ngram_fractions(
     top[b, j]: characters of the most frequent `top_ns[j]`-gram (words joined by one space) times
     its count, over the text length; ties go to the n-gram seen first (as Counter.most_common).
     dup[b, j]: characters of words inside repeated `dup_ns[j]`-grams over the text length. Like the
-    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_mask`).
+    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_hits`).
 
     An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n looks only at the
     positions whose shorter n-gram repeated: after n = 2 the arrays shrink fast on real text.
@@ -480,13 +481,11 @@ def ngram_fractions(
         ks = key[order]
         gst = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
         gsz = np.diff(np.r_[gst, ks.size])
-        pos = cand[order]
-        first = np.minimum.reduceat(pos, gst)
         rep = gsz >= 2
         if not rep.any():
             break
         if n in top_ns:
-            f, c = first[rep], gsz[rep]
+            f, c = np.minimum.reduceat(cand[order], gst)[rep], gsz[rep]
             d = doc[f]
             o = np.lexsort((f, -c, d))
             ds = d[o]
@@ -494,16 +493,14 @@ def ngram_fractions(
             p = f[sel]
             top[d[sel], top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * c[sel] / tl[d[sel]]
         rep_el = np.repeat(rep, gsz)
-        if n in dup_ns:
-            gid = np.repeat(np.arange(gsz.size), gsz)[rep_el]
-            p = pos[rep_el]
-            o = np.argsort(p)
-            p = p[o]
-            hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[o].tolist(), n), dtype=bool)]
-            chars = cum[hit + n] - cum[hit]
-            dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
         keep = np.zeros(cand.size, bool)  # cand's repeated n-grams, in position order (no sort)
         keep[order[rep_el]] = True
+        if n in dup_ns:
+            grp = np.empty(cand.size, np.int64)  # each candidate's n-gram, numbered
+            grp[order] = np.repeat(np.arange(gsz.size), gsz)
+            hit = np.array(_greedy_dup_hits(cand[keep].tolist(), grp[keep].tolist(), n), dtype=np.int64)
+            chars = cum[hit + n] - cum[hit]
+            dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
         cand, g = cand[keep], g[keep]
     return top, dup
 
