@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, count
+from operator import itemgetter, not_
 from typing import Any
 
 import numpy as np
@@ -123,7 +123,10 @@ _NOSPACE_BLOCKS = (
     (0x16FE0, 0x18FFF), (0x1AFF0, 0x1B2FF), (0x1F200, 0x1F2FF), (0x20000, 0x3FFFF),
 )  # fmt: skip
 # ... plus U+001C..U+001F, the only characters str.split and the regex disagree on as whitespace
-_MAYBE_NOSPACE = re.compile("[\x1c-\x1f" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _NOSPACE_BLOCKS) + "]")
+_NOSPACE_TABLE = np.zeros(0x110000, bool)
+_NOSPACE_TABLE[0x1C:0x20] = True
+for _a, _b in _NOSPACE_BLOCKS:
+    _NOSPACE_TABLE[_a : _b + 1] = True
 _PARA_RE = re.compile(r"\n{2,}")
 _LINES_RE = re.compile(r"\n+")
 # Unicode Sentence_Terminal: the marks FineWeb's line-punctuation rule accepts at a line end.
@@ -176,11 +179,13 @@ def tokenize(
         edge_marks,
         attached_any,
     )
-    if _MAYBE_NOSPACE.search(text):
+    if _maybe_nospace(text):
         return full.findall(text)
     # A whitespace-delimited chunk of letters and digits only is one token whatever the switches;
     # str.split and str.isalnum run in C, so the regex only sees chunks holding punctuation
     # (tokens never span whitespace, and no rule looks past one). ~1.3x faster on real text.
+    # Runs of such plain chunks (~80 % of chunks) are copied as list slices: the loop below visits
+    # only the others.
     chunks = text.split()
     find = spaced.findall
     out: list[str] = []
@@ -194,10 +199,13 @@ def tokenize(
     if memo is None or len(memo) > _MEMO_MAX:
         memo = _CHUNK_MEMO[(spaced, abbreviations, elisions)] = {}
     get = memo.get
-    for chunk, plain in zip(chunks, map(str.isalnum, chunks), strict=True):
-        if plain:
-            append(chunk)
-        elif chunk[-1] in tails and chunk[:-1].isalnum():
+    prev = 0
+    for i in compress(count(), map(not_, map(str.isalnum, chunks))):
+        if i > prev:
+            extend(chunks[prev:i])
+        prev = i + 1
+        chunk = chunks[i]
+        if chunk[-1] in tails and chunk[:-1].isalnum():
             append(chunk[:-1])
             append(chunk[-1])
         else:
@@ -205,7 +213,19 @@ def tokenize(
             if toks is None:
                 toks = memo[chunk] = _chunk_tokens(chunk, find, abbreviations, elisions)
             extend(toks)
+    if prev == 0:
+        return chunks
+    if prev < len(chunks):
+        extend(chunks[prev:])
     return out
+
+
+def _maybe_nospace(text: str) -> bool:
+    """Whether `text` may hold a character of a script written without spaces (or one of
+    U+001C..U+001F): a table lookup over the code points (~4x faster than a regex search)."""
+    if text.isascii():
+        return "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    return bool(_NOSPACE_TABLE[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)].any())
 
 
 _CHUNK_MEMO: dict[tuple[Any, frozenset[str], tuple[str, ...]], dict[str, list[str]]] = {}
@@ -290,8 +310,21 @@ def token_arrays(token_lists: Sequence[list[str]]) -> TokenArrays:
     n = int(counts.sum())
     flat = list(chain.from_iterable(token_lists))
     h = np.fromiter(map(hash, flat), np.int64, n).view(np.uint64)
-    lens = np.fromiter(map(len, flat), np.int64, n)
-    cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
+    # lengths and first characters from the tokens joined by newlines (no token holds one): one
+    # encode and a vectorised search instead of two Python calls per token
+    cp_all = np.frombuffer("\n".join(flat).encode("utf-32-le", "surrogatepass"), np.uint32)
+    ends = np.flatnonzero(cp_all == 10)
+    if ends.size == n - 1 and n:
+        starts = np.empty(n, np.int64)
+        starts[0] = 0
+        starts[1:] = ends + 1
+        lens = np.empty(n, np.int64)
+        lens[:-1] = ends - starts[:-1]
+        lens[-1] = cp_all.size - starts[-1]
+        cps = cp_all[starts].astype(np.int64)
+    else:  # a token holding a newline (not made by `tokenize`)
+        lens = np.fromiter(map(len, flat), np.int64, n)
+        cps = np.fromiter(map(ord, map(itemgetter(0), flat)), np.int64, n)
     cls = _classes(cps) if n else np.zeros(0, np.uint8)
     no_letter = cls >= 2
     is_word = cls <= 2
@@ -381,24 +414,25 @@ def repetition_lines(text: str) -> dict[str, float]:
     }
 
 
-def _greedy_dup_mask(pos: list[int], gid: list[int], n: int) -> list[bool]:
+def _greedy_dup_hits(pos: list[int], gid: list[int], n: int) -> list[int]:
     """The anchor's left-to-right scan, visiting only positions whose n-gram occurs twice or more
     (every other position is a first and only occurrence: it can neither count nor matter later).
     A repeat counts its n words and skips the next n-1 positions, which are then not remembered
-    either -- exactly as the anchor does. Returns which of `pos` count."""
-    out = [False] * len(pos)
+    either -- exactly as the anchor does. Returns the positions of `pos` that count."""
+    hits: list[int] = []
+    hit = hits.append
     seen: set[int] = set()
+    add = seen.add
     nxt = -1
-    for j, p in enumerate(pos):
+    for p, g in zip(pos, gid, strict=True):
         if p < nxt:
             continue
-        g = gid[j]
         if g in seen:
-            out[j] = True
+            hit(p)
             nxt = p + n
         else:
-            seen.add(g)
-    return out
+            add(g)
+    return hits
 
 
 def ngram_fractions(
@@ -412,7 +446,7 @@ def ngram_fractions(
     top[b, j]: characters of the most frequent `top_ns[j]`-gram (words joined by one space) times
     its count, over the text length; ties go to the n-gram seen first (as Counter.most_common).
     dup[b, j]: characters of words inside repeated `dup_ns[j]`-grams over the text length. Like the
-    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_mask`).
+    anchor, a scan from the left counts a repeated n-gram and jumps past it (`_greedy_dup_hits`).
 
     An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n looks only at the
     positions whose shorter n-gram repeated: after n = 2 the arrays shrink fast on real text.
@@ -447,13 +481,11 @@ def ngram_fractions(
         ks = key[order]
         gst = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
         gsz = np.diff(np.r_[gst, ks.size])
-        pos = cand[order]
-        first = np.minimum.reduceat(pos, gst)
         rep = gsz >= 2
         if not rep.any():
             break
         if n in top_ns:
-            f, c = first[rep], gsz[rep]
+            f, c = np.minimum.reduceat(cand[order], gst)[rep], gsz[rep]
             d = doc[f]
             o = np.lexsort((f, -c, d))
             ds = d[o]
@@ -461,16 +493,14 @@ def ngram_fractions(
             p = f[sel]
             top[d[sel], top_ns.index(n)] = (cum[p + n] - cum[p] + (n - 1)) * c[sel] / tl[d[sel]]
         rep_el = np.repeat(rep, gsz)
-        if n in dup_ns:
-            gid = np.repeat(np.arange(gsz.size), gsz)[rep_el]
-            p = pos[rep_el]
-            o = np.argsort(p)
-            p = p[o]
-            hit = p[np.array(_greedy_dup_mask(p.tolist(), gid[o].tolist(), n), dtype=bool)]
-            chars = cum[hit + n] - cum[hit]
-            dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
         keep = np.zeros(cand.size, bool)  # cand's repeated n-grams, in position order (no sort)
         keep[order[rep_el]] = True
+        if n in dup_ns:
+            grp = np.empty(cand.size, np.int64)  # each candidate's n-gram, numbered
+            grp[order] = np.repeat(np.arange(gsz.size), gsz)
+            hit = np.array(_greedy_dup_hits(cand[keep].tolist(), grp[keep].tolist(), n), dtype=np.int64)
+            chars = cum[hit + n] - cum[hit]
+            dup[:, dup_ns.index(n)] = np.bincount(doc[hit], weights=chars, minlength=b) / tl
         cand, g = cand[keep], g[keep]
     return top, dup
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 import regex
@@ -25,6 +26,7 @@ CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
 END_PUNCT = (".", "?", "!", '"', "'")
 _CLOSE = "\"'”’“‘»›)\\]"
 SENT_END_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*(?=\s|$)")
+_SENT_END_INNER_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*(?=[^\S\n])")
 SENT_TAIL_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*$")
 SENT_TAIL_ML_RE = regex.compile(rf"\p{{Sentence_Terminal}}+[{_CLOSE}]*$", regex.MULTILINE)
 
@@ -63,11 +65,9 @@ def nonbreaking_ends(
     and a mark kept on its word (Armenian "է։"). Ends at a line end count either way."""
     n = 0
     script = regex.compile(rf"\p{{{attached_script}}}") if attached_script else None
-    for m in SENT_END_RE.finditer(joined):
-        e = m.end()
-        if e == len(joined) or joined[e] == "\n":
-            continue
-        s = m.start()
+    # SENT_END_RE's matches that a space or tab follows (a run that cannot end there cannot end
+    # anywhere inside it either, so these are exactly its matches not at a line end)
+    for s in map(_match_start, _SENT_END_INNER_RE.finditer(joined)):
         if s == 0 or joined[s - 1].isspace():
             continue
         if joined[s] in attached_any:
@@ -84,6 +84,7 @@ def nonbreaking_ends(
     return n
 
 
+_match_start = methodcaller("start")
 _INITIALS_RE = regex.compile(r"(?:\p{Lu}\.)+")
 _ABBR_OPEN = "\"'“‘„«(["
 
@@ -125,9 +126,7 @@ def c4_lines(
     for raw in text.splitlines(keepends=True):
         start, pos = pos, pos + len(raw)
         res.lines += 1
-        line = raw.strip()
-        # enough words? (counted before citations go, as C4 does; split no further than needed)
-        few_words = min_wpl > 0 and len(line.split(None, min_wpl - 1)) < min_wpl
+        line = stripped = raw.strip()
         if max_wl > 0 and len(line) > max_wl and any(len(w) > max_wl for w in line.split()):
             res.dropped.append((start, pos))
             continue
@@ -136,7 +135,8 @@ def c4_lines(
         if terminal and (not line.endswith(END_PUNCT) or line.endswith("...")):
             res.dropped.append((start, pos))
             continue
-        if few_words:
+        # enough words? (counted before citations go, as C4 does; split no further than needed)
+        if min_wpl > 0 and len(stripped.split(None, min_wpl - 1)) < min_wpl:
             res.dropped.append((start, pos))
             continue
         if phrases:
