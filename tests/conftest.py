@@ -1,9 +1,12 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from sia.report.stats import deterministic_part
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -28,3 +31,14 @@ def run_sia(*args, cwd=None, timeout=600, check=False):
 @pytest.fixture
 def sia_cli():
     return run_sia
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """A finished run's parts and the deterministic part of its stats, for byte comparisons."""
+    files = {}
+    for sub in ("kept", "rejected", "errors"):
+        for p in sorted((out / sub).glob("*")):
+            files[f"{sub}/{p.name}"] = p.read_bytes()
+    stats = json.loads((out / "stats.json").read_text())
+    files["stats.json"] = json.dumps(deterministic_part(stats), sort_keys=True).encode()
+    return files

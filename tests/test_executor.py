@@ -11,9 +11,8 @@ from pathlib import Path
 import orjson
 import zstandard
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, outputs
 from sia.io.writers import read_records
-from sia.report.stats import deterministic_part
 
 
 def make_corpus(folder: Path, shards: int, copies: int = 1) -> Path:
@@ -29,16 +28,6 @@ def make_corpus(folder: Path, shards: int, copies: int = 1) -> Path:
             for r in rows[k::shards]:
                 f.write(orjson.dumps(r) + b"\n")
     return folder
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    files = {}
-    for sub in ("kept", "rejected", "errors"):
-        for p in sorted((out / sub).glob("*")):
-            files[f"{sub}/{p.name}"] = p.read_bytes()
-    stats = json.loads((out / "stats.json").read_text())
-    files["stats.json"] = json.dumps(deterministic_part(stats), sort_keys=True).encode()
-    return files
 
 
 def test_same_bytes_for_one_and_two_workers(tmp_path, sia_cli):

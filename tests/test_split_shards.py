@@ -13,12 +13,11 @@ import orjson
 import pytest
 import zstandard
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, outputs
 from sia.io import streams
 from sia.io.readers import ReadOptions, read_file
 from sia.io.streams import line_range, lines
 from sia.io.writers import read_records
-from sia.report.stats import deterministic_part
 from sia.run.plan import number_lines, plan_shards, splittable
 
 STAGES = ["normalize", "repeats", "host_templates", "quality", "exact_dedup", "near_dedup"]
@@ -58,16 +57,6 @@ def make_big_jsonl(path: Path, copies: int = 6) -> Path:
     out[1501] = b""  # a blank line: skipped silently, but it still counts as a line
     path.write_bytes(b"\n".join(out))
     return path
-
-
-def outputs(out: Path) -> dict[str, bytes]:
-    files = {}
-    for sub in ("kept", "rejected", "errors"):
-        for p in sorted((out / sub).glob("*")):
-            files[f"{sub}/{p.name}"] = p.read_bytes()
-    stats = json.loads((out / "stats.json").read_text())
-    files["stats.json"] = json.dumps(deterministic_part(stats), sort_keys=True).encode()
-    return files
 
 
 def records(out: Path, which: str) -> list[dict]:

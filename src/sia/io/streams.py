@@ -7,8 +7,9 @@ end-of-stream marker is checked. Multi-member gzip and multi-frame zstd are supp
 
 from __future__ import annotations
 
+import itertools
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 import fsspec
@@ -92,23 +93,34 @@ def chunks(path: str) -> Iterator[bytes]:
 
 def lines(path: str) -> Iterator[bytes]:
     """Lines of `path` (without the trailing newline), decompressed; one line is held at a time."""
+    return _split_lines(chunks(path))
+
+
+def _split_lines(parts: Iterable[bytes], base: int = 0, end: float = float("inf")) -> Iterator[bytes]:
+    """Lines of the byte stream `parts` whose first byte is at `base`, stopping before the first
+    line that starts at or after `end`; the last line may lack its newline."""
     pending: list[bytes] = []
-    for chunk in chunks(path):
-        start = 0
+    line_start = base
+    for chunk in parts:
+        i = 0
         while True:
-            nl = chunk.find(b"\n", start)
+            if not pending and line_start >= end:
+                return
+            nl = chunk.find(b"\n", i)
             if nl < 0:
-                if start < len(chunk):
-                    pending.append(chunk[start:])
+                if i < len(chunk):
+                    pending.append(chunk[i:])
                 break
-            piece = chunk[start:nl]
+            piece = chunk[i:nl]
             if pending:
                 pending.append(piece)
                 piece = b"".join(pending)
                 pending = []
             yield piece
-            start = nl + 1
-    if pending:
+            i = nl + 1
+            line_start = base + i
+        base += len(chunk)
+    if pending:  # the last line, without a trailing newline
         yield b"".join(pending)
 
 
@@ -123,41 +135,21 @@ def line_range(path: str, start: int, end: int) -> Iterator[bytes]:
     `lines` would. One line is held at a time.
     """
     with open_binary(path) as raw:
-        base = max(start - 1, 0)  # absolute offset of the chunk being scanned
+        base = max(start - 1, 0)
         if base:
             raw.seek(base)
-        skip = start > 0
-        line_start = base
-        pending: list[bytes] = []
-        for chunk in _plain_chunks(raw):
-            i = 0
-            if skip:
+        parts = _plain_chunks(raw)
+        if start > 0:  # drop the bytes up to and including the first newline
+            for chunk in parts:
                 nl = chunk.find(b"\n")
-                if nl < 0:
-                    base += len(chunk)
-                    continue
-                skip = False
-                i = nl + 1
-                line_start = base + i
-            while True:
-                if not pending and line_start >= end:
-                    return
-                nl = chunk.find(b"\n", i)
-                if nl < 0:
-                    if i < len(chunk):
-                        pending.append(chunk[i:])
+                if nl >= 0:
+                    base += nl + 1
+                    parts = itertools.chain((chunk[nl + 1 :],), parts)
                     break
-                piece = chunk[i:nl]
-                if pending:
-                    pending.append(piece)
-                    piece = b"".join(pending)
-                    pending = []
-                yield piece
-                i = nl + 1
-                line_start = base + i
-            base += len(chunk)
-        if pending:  # the last line, without a trailing newline
-            yield b"".join(pending)
+                base += len(chunk)
+            else:
+                return
+        yield from _split_lines(parts, base, end)
 
 
 def count_newlines(path: str, start: int, end: int) -> int:
