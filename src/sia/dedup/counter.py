@@ -47,6 +47,12 @@ def _reduce(keys: np.ndarray, counts: np.ndarray, first: np.ndarray) -> tuple[np
     return k[start], np.add.reduceat(c, start), f[start]  # f sorted within a key: first = min
 
 
+def check_partitions(p: int) -> None:
+    """Partitions are the top bits of a 64-bit key, so their count must be a power of two."""
+    if p < 1 or p & (p - 1):
+        raise ValueError(f"partitions must be a power of two, got {p}")
+
+
 @dataclass
 class CountBuffer:
     """Per-shard buffer of (key, order) occurrences; flushes reduced chunks to `work`."""

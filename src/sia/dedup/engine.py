@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from sia.dedup.components import connected_components
+from sia.dedup.counter import check_partitions
 from sia.dedup.hashing import sorted_unique, splitmix64
 from sia.dedup.index import DedupIndex
 from sia.dedup.store import NpyWriter, load_table, save_json, save_npy, save_npz, save_table, take_strings
@@ -174,9 +175,7 @@ class ClusterDedup:
         return int(self.partitions).bit_length() - 1  # type: ignore[attr-defined]
 
     def _check_params(self) -> None:
-        p = self.partitions  # type: ignore[attr-defined]
-        if p < 1 or p & (p - 1):
-            raise ValueError(f"partitions must be a power of two, got {p}")
+        check_partitions(self.partitions)  # type: ignore[attr-defined]
         if self.chunk_docs < 1:  # type: ignore[attr-defined]
             raise ValueError("chunk_docs must be positive")
 

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from sia.dedup.counter import CountBuffer, CountTable, ReduceTask, order_values
+from sia.dedup.counter import CountBuffer, CountTable, ReduceTask, check_partitions, order_values
 from sia.dedup.normalize import normalize_text, text_hash
 from sia.record import Document
 from sia.stage import PMap, ShardContext, register
@@ -53,8 +53,7 @@ class CorpusLines:
     def validate(self) -> None:
         if self.max_docs < 1:
             raise ValueError("max_docs must be ≥ 1")
-        if self.partitions < 1 or self.partitions & (self.partitions - 1):
-            raise ValueError("partitions must be a power of two")
+        check_partitions(self.partitions)
 
     def _next_order(self, key: str, shard: int, n: int) -> np.ndarray:
         pos = self.__dict__.setdefault(key, {})

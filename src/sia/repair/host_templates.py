@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import xxhash
 
-from sia.dedup.counter import CountBuffer, CountTable, ReduceTask
+from sia.dedup.counter import CountBuffer, CountTable, ReduceTask, check_partitions
 from sia.dedup.hashing import U64, batch_words, shingle_hashes, splitmix64
 from sia.record import Document
 from sia.stage import PMap, ShardContext, register
@@ -119,8 +119,7 @@ class HostTemplates:
     chunk_keys: int = 4_000_000
 
     def validate(self) -> None:
-        if self.partitions < 1 or self.partitions & (self.partitions - 1):
-            raise ValueError("partitions must be a power of two")
+        check_partitions(self.partitions)
         if not 0.0 < self.min_fraction <= 1.0:
             raise ValueError("min_fraction must be in (0, 1]")
         if self.min_docs < 2 or self.min_count < 2 or self.shingle_size < 1:
