@@ -135,7 +135,7 @@ def kept_text(pu, keep: np.ndarray) -> str:
 
 def stage_keep(pu, p: np.ndarray, high: float, low: float, lang: str | None) -> np.ndarray:
     """What the stage keeps: the hysteresis, then no comment section."""
-    keep = bp.keep_mask(p, high, low, bp.firm_units(pu))
+    (keep,) = bp.batch_keep([pu], [p], high, low)
     head = bp.comment_section_start(pu, keep, lang)
     if head is not None:
         keep[head:] = False

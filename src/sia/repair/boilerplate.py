@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 from sia.record import Document
-from sia.repair.features import FEATURES, PageUnits, batch_units, context_features, page_units
+from sia.repair.features import FEATURES, PageUnits, batch_units, context_features
 from sia.repair.langdata import doc_langs, markers
 from sia.repair.pagewords import PageWords, derive_words, prime
 from sia.stage import register
@@ -119,17 +119,21 @@ class Model:
         }
 
 
-def _short_runs(mask: np.ndarray, k: int, first: np.ndarray | None = None) -> np.ndarray:
-    """Members of runs of >= k consecutive True values; `first` marks where a new page starts
-    (a run never continues across it)."""
-    if not len(mask):
-        return mask
+def _run_ids(mask: np.ndarray, first: np.ndarray | None = None) -> np.ndarray:
+    """Id (1, 2, ...) of the run of consecutive True values each unit belongs to, 0 where False;
+    `first` marks where a new page starts (a run never continues across it)."""
     new = mask & ~np.concatenate(([False], mask[:-1]))
     if first is not None:
         new |= mask & first
-    rid = np.where(mask, np.cumsum(new), 0)
-    lens = np.bincount(rid)
-    return mask & (lens[rid] >= k)
+    return np.where(mask, np.cumsum(new), 0)
+
+
+def _short_runs(mask: np.ndarray, k: int, first: np.ndarray | None = None) -> np.ndarray:
+    """Members of runs of >= k consecutive True values (runs stop at `first`)."""
+    if not len(mask):
+        return mask
+    rid = _run_ids(mask, first)
+    return mask & (np.bincount(rid)[rid] >= k)
 
 
 def keep_mask(
@@ -151,10 +155,7 @@ def keep_mask(
     cand = p >= low
     if firm is not None:
         cand &= ~firm | keep
-    new = cand & ~np.concatenate(([False], cand[:-1]))
-    if first is not None:
-        new |= cand & first
-    rid = np.where(cand, np.cumsum(new), 0)
+    rid = _run_ids(cand, first)
     has = np.bincount(rid, weights=keep, minlength=int(rid.max()) + 1) > 0
     has[0] = False
     return keep | has[rid]
@@ -164,10 +165,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def firm_units(pu: PageUnits) -> np.ndarray:
-    """Units whose own words mark them as furniture: a marker phrase at their start. (Symbols
-    such as a URL or a pipe are not enough: article lists carry them; measured, -0.8 recall.)"""
-    X = pu.X
+def firm_units(X: np.ndarray) -> np.ndarray:
+    """Units (rows of a feature matrix) whose own words mark them as furniture: a marker phrase
+    at their start. (Symbols such as a URL or a pipe are not enough: article lists carry them;
+    measured, -0.8 recall.)"""
     return X[:, FEATURES.index("marker")] > 0
 
 
@@ -280,24 +281,6 @@ def load_model() -> Model:
     return Model(np.array(d["mu"]), np.array(d["sd"]), nets[0], nets[1], t, float(d.get("low", t)))
 
 
-def boilerplate_cuts(
-    text: str,
-    lang: str | None,
-    threshold: float | None = None,
-    low: float | None = None,
-    max_fragment_run: int = 20,
-    menu_run: int = 3,
-    list_max_p: float = 0.1,
-) -> tuple[list, np.ndarray]:
-    """(cuts [(start, end)], per-unit probabilities) for `text`."""
-    model = load_model()
-    pu = page_units(text, lang)
-    p = model.predict(pu, max_fragment_run, menu_run, list_max_p)
-    hi, lo = _thresholds(model, threshold, low)
-    keep = keep_mask(p, hi, lo, firm_units(pu))
-    return [(u.start, u.end) for u, k in zip(pu.units, keep.tolist()) if not k], p
-
-
 def unit_cuts(pu: PageUnits, cut: np.ndarray, reason: str) -> list[tuple[int, int, str]]:
     """`merge_gaps(pu.text, [(start, end, reason) of each unit i < len(cut) with cut[i]])` by
     arrays. Units are sorted, disjoint and trimmed, so a cut extended over its white space ends
@@ -313,7 +296,7 @@ def unit_cuts(pu: PageUnits, cut: np.ndarray, reason: str) -> list[tuple[int, in
     return list(zip(s[new].tolist(), a[last].tolist(), repeat(reason)))
 
 
-def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: float) -> list[np.ndarray]:
+def batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: float) -> list[np.ndarray]:
     """`keep_mask` of every page of a batch in one pass (no numpy calls per page)."""
     if not pus:
         return []
@@ -321,8 +304,7 @@ def _batch_keep(pus: list[PageUnits], probs: list[np.ndarray], hi: float, lo: fl
     bounds = np.concatenate(([0], np.cumsum(nu)))
     first = np.zeros(int(bounds[-1]), dtype=bool)
     first[bounds[:-1][nu > 0]] = True
-    X = np.concatenate([pu.X for pu in pus])
-    firm = X[:, FEATURES.index("marker")] > 0
+    firm = firm_units(np.concatenate([pu.X for pu in pus]))
     keep = keep_mask(np.concatenate(probs), hi, lo, firm, first)
     return np.split(keep, bounds[1:-1])
 
@@ -403,7 +385,7 @@ class Boilerplate:
         hi, lo = _thresholds(model, self.threshold, self.low)
         pus = batch_units([texts[i] for i in todo], langs)
         probs = model.predict_many(pus, self.max_fragment_run, self.menu_run, self.list_max_p)
-        keeps = _batch_keep(pus, probs, hi, lo)
+        keeps = batch_keep(pus, probs, hi, lo)
         for i, lang, pu, keep in zip(todo, langs, pus, keeps):
             doc, text = batch[i], texts[i]
             head = comment_section_start(pu, keep, lang) if self.comments else None
